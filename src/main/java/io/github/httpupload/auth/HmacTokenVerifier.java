@@ -1,0 +1,110 @@
+package io.github.httpupload.auth;
+
+import io.github.httpupload.config.TokenProtocol;
+
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.security.MessageDigest;
+
+/**
+ * Signs and verifies the HMAC-SHA256 query tokens {@code v}, {@code v2} and {@code token}
+ * (PROTOCOL.md §3). Thread-safe: the keyed {@link Mac} is prepared once and cloned per call,
+ * because a {@code Mac} instance is not thread-safe and keying one costs more than cloning it.
+ */
+public final class HmacTokenVerifier {
+
+    private static final int TOKEN_BYTES = 32;
+    private static final byte NUL = 0;
+
+    private final Mac prototype;
+
+    public HmacTokenVerifier(SecretKeySpec key) {
+        try {
+            prototype = Mac.getInstance("HmacSHA256");
+            prototype.init(key);
+            prototype.clone(); // fail at start, not on the first upload, if this provider cannot clone
+        } catch (GeneralSecurityException | CloneNotSupportedException e) {
+            throw new IllegalStateException("HmacSHA256 is not available", e);
+        }
+    }
+
+    /**
+     * The exact bytes the XMPP server signed for {@code protocol}: {@code path " " length} for v1,
+     * {@code path \0 length \0 type} for v2 and token.
+     */
+    public static byte[] signedMessage(TokenProtocol protocol, SlotPath path, long contentLength, String contentType) {
+        ByteArrayOutputStream message = new ByteArrayOutputStream(path.value().length() + 64);
+        message.writeBytes(path.value().getBytes(StandardCharsets.UTF_8));
+        byte[] length = Long.toString(contentLength).getBytes(StandardCharsets.US_ASCII);
+        if (protocol.signsContentType()) {
+            message.write(NUL);
+            message.writeBytes(length);
+            message.write(NUL);
+            message.writeBytes(contentType.getBytes(StandardCharsets.UTF_8));
+        } else {
+            message.write(' ');
+            message.writeBytes(length);
+        }
+        return message.toByteArray();
+    }
+
+    /** The token, as 64 lowercase hex digits, for {@code message}. */
+    public String sign(byte[] message) {
+        return toHex(mac().doFinal(message));
+    }
+
+    /** Whether {@code token} (64 lowercase hex digits) is the HMAC of {@code message}; constant time. */
+    public boolean verify(byte[] message, String token) {
+        byte[] presented = fromHex(token);
+        byte[] expected = mac().doFinal(message);
+        // Compare even when the token was malformed, so both paths take the same time.
+        return MessageDigest.isEqual(expected, presented == null ? new byte[TOKEN_BYTES] : presented)
+                && presented != null;
+    }
+
+    private Mac mac() {
+        try {
+            return (Mac) prototype.clone();
+        } catch (CloneNotSupportedException e) {
+            throw new IllegalStateException(e); // checked in the constructor
+        }
+    }
+
+    /** Decodes exactly 64 lowercase hex digits, or returns {@code null}. */
+    private static byte[] fromHex(String hex) {
+        if (hex == null || hex.length() != TOKEN_BYTES * 2) {
+            return null;
+        }
+        byte[] bytes = new byte[TOKEN_BYTES];
+        for (int i = 0; i < TOKEN_BYTES; i++) {
+            int high = lowerHexDigit(hex.charAt(2 * i));
+            int low = lowerHexDigit(hex.charAt(2 * i + 1));
+            if (high < 0 || low < 0) {
+                return null;
+            }
+            bytes[i] = (byte) (high << 4 | low);
+        }
+        return bytes;
+    }
+
+    private static int lowerHexDigit(char c) {
+        if (c >= '0' && c <= '9') {
+            return c - '0';
+        }
+        if (c >= 'a' && c <= 'f') {
+            return c - 'a' + 10;
+        }
+        return -1;
+    }
+
+    private static String toHex(byte[] bytes) {
+        StringBuilder hex = new StringBuilder(bytes.length * 2);
+        for (byte b : bytes) {
+            hex.append(Character.forDigit((b >> 4) & 0xf, 16)).append(Character.forDigit(b & 0xf, 16));
+        }
+        return hex.toString();
+    }
+}

@@ -1,0 +1,103 @@
+package io.github.httpupload.storage;
+
+import java.io.ByteArrayOutputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.nio.BufferUnderflowException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.Arrays;
+
+/**
+ * The metadata at the start of every stored file: magic, version, store time, slot path and
+ * content type; the uploaded bytes follow it. Keeping metadata and content in one file is what
+ * makes publishing atomic: one hard link makes both visible at once, or neither.
+ *
+ * <pre>
+ * "HUPL" 0x01 | storedAt (int64 ms) | path length (int32) | path (UTF-8) | type length (int32) | type (UTF-8)
+ * </pre>
+ */
+record FileHeader(String slotPath, String contentType, Instant storedAt, int length) {
+
+    private static final byte[] MAGIC = {'H', 'U', 'P', 'L', 1};
+    private static final int MAX_FIELD = 64 * 1024;
+    /** One read usually covers the whole header: a 200-character unicode name is about 600 bytes. */
+    private static final int FIRST_READ = 2048;
+
+    static byte[] encode(String slotPath, String contentType, Instant storedAt) {
+        try {
+            ByteArrayOutputStream bytes = new ByteArrayOutputStream(256);
+            DataOutputStream out = new DataOutputStream(bytes);
+            out.write(MAGIC);
+            out.writeLong(storedAt.toEpochMilli());
+            writeField(out, slotPath);
+            writeField(out, contentType);
+            return bytes.toByteArray();
+        } catch (IOException e) {
+            throw new IllegalStateException(e); // cannot happen in memory
+        }
+    }
+
+    static FileHeader read(FileChannel channel) throws IOException {
+        ByteBuffer buffer = readAt(channel, (int) Math.min(FIRST_READ, channel.size()));
+        try {
+            byte[] magic = new byte[MAGIC.length];
+            buffer.get(magic);
+            if (!Arrays.equals(magic, MAGIC)) {
+                throw new IOException("not a stored file (bad header)");
+            }
+            Instant storedAt = Instant.ofEpochMilli(buffer.getLong());
+            int pathLength = fieldLength(buffer.getInt());
+            buffer = ensure(channel, buffer, pathLength + Integer.BYTES);
+            String path = utf8(buffer, pathLength);
+            int typeLength = fieldLength(buffer.getInt());
+            buffer = ensure(channel, buffer, typeLength);
+            String type = utf8(buffer, typeLength);
+            return new FileHeader(path, type, storedAt, buffer.position());
+        } catch (BufferUnderflowException e) {
+            throw new IOException("not a stored file (truncated header)", e);
+        }
+    }
+
+    /** Returns a buffer positioned like {@code buffer} with at least {@code needed} bytes remaining. */
+    private static ByteBuffer ensure(FileChannel channel, ByteBuffer buffer, int needed) throws IOException {
+        if (buffer.remaining() >= needed) {
+            return buffer;
+        }
+        int position = buffer.position();
+        ByteBuffer larger = readAt(channel, position + needed);
+        if (larger.limit() < position + needed) {
+            throw new IOException("not a stored file (truncated header)");
+        }
+        return larger.position(position);
+    }
+
+    private static void writeField(DataOutputStream out, String value) throws IOException {
+        byte[] bytes = value.getBytes(StandardCharsets.UTF_8);
+        out.writeInt(fieldLength(bytes.length));
+        out.write(bytes);
+    }
+
+    private static int fieldLength(int length) throws IOException {
+        if (length < 0 || length > MAX_FIELD) {
+            throw new IOException("not a stored file (field length " + length + ")");
+        }
+        return length;
+    }
+
+    private static String utf8(ByteBuffer buffer, int length) {
+        String value = new String(buffer.array(), buffer.arrayOffset() + buffer.position(), length, StandardCharsets.UTF_8);
+        buffer.position(buffer.position() + length);
+        return value;
+    }
+
+    private static ByteBuffer readAt(FileChannel channel, int length) throws IOException {
+        ByteBuffer buffer = ByteBuffer.allocate(length);
+        while (buffer.hasRemaining() && channel.read(buffer, buffer.position()) >= 0) {
+            // positional reads: the channel's own position is left alone
+        }
+        return buffer.flip();
+    }
+}

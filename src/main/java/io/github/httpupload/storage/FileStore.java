@@ -1,0 +1,178 @@
+package io.github.httpupload.storage;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Instant;
+import java.util.HexFormat;
+import java.util.Optional;
+import java.util.UUID;
+
+/**
+ * Files on local disk, addressed by their slot path. Knows nothing about HTTP.
+ *
+ * <p>Layout under the root: {@code files/<h0h1>/<sha-256 of the slot path>} holds a
+ * {@link FileHeader} followed by the content; {@code tmp/} holds uploads in progress. Request text
+ * never becomes a file name (only its hash does), so no slot path can reach outside the root.
+ *
+ * <p>An upload is streamed to {@code tmp/}, its length checked, synced (when {@code fsync} is on),
+ * then published with a hard link: {@code link(2)} fails when the name exists, so the first upload
+ * is never replaced and of two racing uploads exactly one wins. {@code rename(2)} would silently
+ * replace.
+ */
+public final class FileStore {
+
+    private static final int BUFFER_SIZE = 64 * 1024;
+    private static final String TEMP_SUFFIX = ".part";
+
+    private final Path files;
+    private final Path tmp;
+    private final boolean fsync;
+
+    private FileStore(Path root, boolean fsync) {
+        this.files = root.resolve("files");
+        this.tmp = root.resolve("tmp");
+        this.fsync = fsync;
+    }
+
+    /**
+     * Opens (creating if needed) the store at {@code root} and proves it usable: a probe file is
+     * written, hard-linked and deleted, so a read-only or link-less file system fails here, at start.
+     */
+    public static FileStore open(Path root, boolean fsync) throws IOException {
+        FileStore store = new FileStore(root, fsync);
+        Files.createDirectories(store.files);
+        Files.createDirectories(store.tmp);
+        Path probe = store.tmp.resolve("probe-" + UUID.randomUUID() + TEMP_SUFFIX);
+        Path probeLink = store.tmp.resolve(probe.getFileName() + ".link");
+        try {
+            Files.write(probe, new byte[] {1}, StandardOpenOption.CREATE_NEW);
+            Files.createLink(probeLink, probe);
+        } finally {
+            Files.deleteIfExists(probeLink);
+            Files.deleteIfExists(probe);
+        }
+        return store;
+    }
+
+    /** Whether a file is stored under {@code slotPath}. */
+    public boolean contains(String slotPath) {
+        return Files.exists(location(slotPath), LinkOption.NOFOLLOW_LINKS);
+    }
+
+    /** Opens the file stored under {@code slotPath}, if there is one. The caller closes it. */
+    public Optional<StoredFile> open(String slotPath) throws IOException {
+        FileChannel channel;
+        try {
+            channel = FileChannel.open(location(slotPath), StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS);
+        } catch (NoSuchFileException e) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(new StoredFile(channel, FileHeader.read(channel)));
+        } catch (IOException | RuntimeException e) {
+            channel.close();
+            throw e;
+        }
+    }
+
+    /**
+     * Stores exactly {@code length} bytes of {@code body} under {@code slotPath}.
+     *
+     * @throws AlreadyStoredException   a file is stored there already (it is left untouched)
+     * @throws IncompleteUploadException the body ended or failed before {@code length} bytes
+     * @throws IOException              the disk failed; nothing was stored
+     */
+    public void store(String slotPath, String contentType, long length, InputStream body) throws IOException {
+        Path target = location(slotPath);
+        if (Files.exists(target, LinkOption.NOFOLLOW_LINKS)) {
+            throw new AlreadyStoredException(); // cheap early answer; the link below is the real guard
+        }
+        Path temp = tmp.resolve(UUID.randomUUID() + TEMP_SUFFIX);
+        try {
+            try (FileChannel out = FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+                writeFully(out, ByteBuffer.wrap(FileHeader.encode(slotPath, contentType, Instant.now())));
+                copy(body, out, length);
+                if (fsync) {
+                    out.force(true);
+                }
+            }
+            publish(temp, target);
+        } finally {
+            Files.deleteIfExists(temp);
+        }
+    }
+
+    private void publish(Path temp, Path target) throws IOException {
+        Path directory = target.getParent();
+        if (!Files.isDirectory(directory, LinkOption.NOFOLLOW_LINKS)) {
+            Files.createDirectories(directory);
+            if (fsync) {
+                syncDirectory(files);
+            }
+        }
+        try {
+            Files.createLink(target, temp);
+        } catch (FileAlreadyExistsException e) {
+            throw new AlreadyStoredException();
+        }
+        if (fsync) {
+            syncDirectory(directory);
+        }
+    }
+
+    /** Copies exactly {@code length} bytes with one buffer, whatever the size: constant memory. */
+    private static void copy(InputStream body, FileChannel out, long length) throws IOException {
+        byte[] buffer = new byte[(int) Math.min(BUFFER_SIZE, Math.max(length, 1))];
+        long remaining = length;
+        while (remaining > 0) {
+            int read;
+            try {
+                read = body.read(buffer, 0, (int) Math.min(buffer.length, remaining));
+            } catch (IOException e) {
+                throw new IncompleteUploadException(length - remaining, length, e);
+            }
+            if (read < 0) {
+                throw new IncompleteUploadException(length - remaining, length, null);
+            }
+            writeFully(out, ByteBuffer.wrap(buffer, 0, read));
+            remaining -= read;
+        }
+    }
+
+    private static void writeFully(FileChannel out, ByteBuffer bytes) throws IOException {
+        while (bytes.hasRemaining()) {
+            out.write(bytes);
+        }
+    }
+
+    /** Makes a new directory entry durable: on Linux an fsync of the directory itself. */
+    private static void syncDirectory(Path directory) throws IOException {
+        try (FileChannel dir = FileChannel.open(directory, StandardOpenOption.READ)) {
+            dir.force(true);
+        }
+    }
+
+    private Path location(String slotPath) {
+        String hash = HexFormat.of().formatHex(sha256(slotPath.getBytes(StandardCharsets.UTF_8)));
+        return files.resolve(hash.substring(0, 2)).resolve(hash);
+    }
+
+    private static byte[] sha256(byte[] bytes) {
+        try {
+            return MessageDigest.getInstance("SHA-256").digest(bytes);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every Java platform has SHA-256", e);
+        }
+    }
+}

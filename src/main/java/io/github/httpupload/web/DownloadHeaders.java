@@ -1,0 +1,72 @@
+package io.github.httpupload.web;
+
+import io.github.httpupload.storage.StoredFile;
+import jakarta.servlet.http.HttpServletResponse;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Locale;
+
+/**
+ * The headers every download carries (PROTOCOL.md §7): a Content-Disposition that shows media and
+ * plain text inline and offers everything else as an attachment under its original name, and
+ * headers that stop a browser from running or framing what users uploaded.
+ */
+final class DownloadHeaders {
+
+    /** Nothing may load or run, except the file itself as an image or media, and the styles of the browser's own viewer. */
+    static final String CONTENT_SECURITY_POLICY =
+            "default-src 'none'; img-src 'self'; media-src 'self'; style-src 'unsafe-inline'; frame-ancestors 'none'";
+
+    private DownloadHeaders() {
+    }
+
+    static void apply(HttpServletResponse response, StoredFile file) {
+        response.setHeader("Content-Disposition", contentDisposition(file.contentType(), fileName(file.slotPath())));
+        response.setHeader("X-Content-Type-Options", "nosniff");
+        response.setHeader("Content-Security-Policy", CONTENT_SECURITY_POLICY);
+        response.setHeader("X-Frame-Options", "DENY");
+    }
+
+    static String contentDisposition(String contentType, String fileName) {
+        return (isInline(contentType) ? "inline" : "attachment")
+                + "; filename=\"" + asciiFallback(fileName) + "\""
+                + "; filename*=UTF-8''" + rfc5987(fileName);
+    }
+
+    /** Images (but not SVG, which can carry scripts), audio, video and plain text open in the browser. */
+    static boolean isInline(String contentType) {
+        String type = contentType.toLowerCase(Locale.ROOT);
+        int parameters = type.indexOf(';');
+        String mediaType = (parameters < 0 ? type : type.substring(0, parameters)).trim();
+        return mediaType.startsWith("image/") && !mediaType.startsWith("image/svg")
+                || mediaType.startsWith("video/")
+                || mediaType.startsWith("audio/")
+                || mediaType.equals("text/plain");
+    }
+
+    private static String fileName(String slotPath) {
+        return slotPath.substring(slotPath.lastIndexOf('/') + 1);
+    }
+
+    /** For old clients: printable ASCII, with quotes, backslashes and everything else replaced by {@code _}. */
+    static String asciiFallback(String fileName) {
+        StringBuilder out = new StringBuilder(fileName.length());
+        fileName.codePoints().forEach(c -> out.append(c >= 0x20 && c < 0x7f && c != '"' && c != '\\' ? (char) c : '_'));
+        return out.toString();
+    }
+
+    /** RFC 8187 {@code value-chars}: attr-chars as they are, every other UTF-8 byte as {@code %XX}. */
+    static String rfc5987(String fileName) {
+        StringBuilder out = new StringBuilder(fileName.length() * 3);
+        for (byte b : fileName.getBytes(StandardCharsets.UTF_8)) {
+            int c = b & 0xff;
+            if (c < 0x80 && (Character.isLetterOrDigit(c) || "!#$&+-.^_`|~".indexOf(c) >= 0)) {
+                out.append((char) c);
+            } else {
+                out.append('%').append(Character.toUpperCase(Character.forDigit(c >> 4, 16)))
+                        .append(Character.toUpperCase(Character.forDigit(c & 0xf, 16)));
+            }
+        }
+        return out.toString();
+    }
+}

@@ -1,0 +1,137 @@
+package io.github.httpupload.web;
+
+import io.github.httpupload.auth.HmacTokenVerifier;
+import io.github.httpupload.auth.InvalidSlotPathException;
+import io.github.httpupload.auth.SlotPath;
+import io.github.httpupload.auth.VerifiedUpload;
+import io.github.httpupload.config.ConfigException;
+import io.github.httpupload.config.ParameterSource;
+import io.github.httpupload.config.TokenProtocol;
+import io.github.httpupload.config.UploadConfig;
+import jakarta.servlet.FilterChain;
+import jakarta.servlet.FilterConfig;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.http.HttpFilter;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+
+import java.io.IOException;
+import java.lang.System.Logger.Level;
+
+/**
+ * Admits a PUT only when it carries a valid XEP-0363 upload token ({@code v}, {@code v2} or
+ * {@code token}, PROTOCOL.md §3) for exactly this path, length and content type, and hands what it
+ * verified downstream as the request attribute {@value VerifiedUpload#ATTRIBUTE}. Every refusal
+ * happens before a byte of the body is read. Other methods pass through untouched, so the filter
+ * can guard any servlet, not only {@link UploadServlet}.
+ */
+public class HmacAuthFilter extends HttpFilter {
+
+    private static final long serialVersionUID = 1L;
+    private static final System.Logger LOG = System.getLogger(HmacAuthFilter.class.getName());
+
+    private transient UploadConfig config;
+    private transient HmacTokenVerifier verifier;
+
+    @Override
+    public void init(FilterConfig filterConfig) throws ServletException {
+        super.init(filterConfig);
+        try {
+            config = Startup.config(filterConfig.getServletContext(), ParameterSource.of(filterConfig));
+        } catch (ConfigException e) {
+            throw new ServletException(e.getMessage(), e);
+        }
+        verifier = new HmacTokenVerifier(config.hmacKey());
+    }
+
+    @Override
+    protected void doFilter(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
+            throws IOException, ServletException {
+        if (!"PUT".equals(request.getMethod())) {
+            chain.doFilter(request, response);
+            return;
+        }
+        VerifiedUpload upload;
+        try {
+            upload = verify(request, response);
+        } catch (RuntimeException e) {
+            LOG.log(Level.ERROR, "Unexpected failure while checking an upload token", e);
+            Responses.error(response, HttpServletResponse.SC_INTERNAL_SERVER_ERROR, "Internal error", true);
+            return;
+        }
+        if (upload != null) {
+            request.setAttribute(VerifiedUpload.ATTRIBUTE, upload);
+            chain.doFilter(request, response);
+        }
+    }
+
+    /** The verified upload, or {@code null} after answering the refusal. */
+    private VerifiedUpload verify(HttpServletRequest request, HttpServletResponse response) throws IOException {
+        SlotPath path;
+        try {
+            path = RequestSlotPath.of(request);
+        } catch (InvalidSlotPathException e) {
+            return refuse(response, HttpServletResponse.SC_BAD_REQUEST, "Invalid upload path: " + e.getMessage());
+        }
+        if (path.segments() < config.minPathSegments()) {
+            return refuse(response, HttpServletResponse.SC_BAD_REQUEST,
+                    "Invalid upload path: at least " + config.minPathSegments() + " segments expected");
+        }
+        long length = request.getContentLengthLong();
+        if (length < 0) {
+            return refuse(response, HttpServletResponse.SC_LENGTH_REQUIRED, "Content-Length required");
+        }
+        if (length > config.maxFileSize()) {
+            return refuse(response, Responses.SC_CONTENT_TOO_LARGE,
+                    "File too large: the limit is " + config.maxFileSize() + " bytes");
+        }
+        QueryTokens tokens = QueryTokens.parse(request.getQueryString());
+        TokenProtocol protocol = strongestPresent(tokens);
+        if (protocol == null) {
+            return refuse(response, HttpServletResponse.SC_FORBIDDEN, "Missing upload token");
+        }
+        String contentType = request.getHeader("Content-Type");
+        String signedType = contentType != null ? contentType : VerifiedUpload.DEFAULT_CONTENT_TYPE;
+        byte[] message = HmacTokenVerifier.signedMessage(protocol, path, length, signedType);
+        if (!verifier.verify(message, tokens.get(protocol.parameter()))) {
+            if (LOG.isLoggable(Level.DEBUG)) {
+                LOG.log(Level.DEBUG, "Rejected {0} token for PUT {1}: the signed string was \"{2}\"",
+                        protocol, request.getRequestURI(), printable(message));
+            }
+            return refuse(response, HttpServletResponse.SC_FORBIDDEN, "Invalid upload token");
+        }
+        return new VerifiedUpload(path, length, signedType, protocol);
+    }
+
+    /** Only the strongest token present counts: a failing v2 never falls back to v. */
+    private TokenProtocol strongestPresent(QueryTokens tokens) {
+        for (TokenProtocol protocol : TokenProtocol.values()) {
+            if (config.protocols().contains(protocol) && tokens.has(protocol.parameter())) {
+                return protocol;
+            }
+        }
+        return null;
+    }
+
+    private static VerifiedUpload refuse(HttpServletResponse response, int status, String message) throws IOException {
+        Responses.error(response, status, message, true);
+        return null;
+    }
+
+    /** The signed string with NUL shown as {@code \0} and other control characters escaped. */
+    static String printable(byte[] message) {
+        String text = new String(message, java.nio.charset.StandardCharsets.UTF_8);
+        StringBuilder out = new StringBuilder(text.length() + 8);
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (c == 0) {
+                out.append("\\0");
+            } else if (c < 0x20 || c == 0x7f || c == '"' || c == '\\') {
+                out.append(String.format("\\u%04x", (int) c));
+            } else {
+                out.append(c);
+            }
+        }
+        return out.toString();
+    }
+}

@@ -1,0 +1,46 @@
+package io.github.httpupload.web;
+
+import io.github.httpupload.config.ConfigException;
+import io.github.httpupload.config.ConfigLoader;
+import io.github.httpupload.config.ParameterSource;
+import io.github.httpupload.config.UploadConfig;
+import io.github.httpupload.storage.FileStore;
+import jakarta.servlet.ServletContext;
+
+import java.io.IOException;
+import java.lang.System.Logger.Level;
+import java.nio.file.Path;
+
+/** Start-up work shared by the listener, the filter and the servlet: configuration and storage. */
+final class Startup {
+
+    private static final System.Logger LOG = System.getLogger("io.github.httpupload");
+
+    private Startup() {
+    }
+
+    /**
+     * The configuration parsed by {@link UploadConfigListener} when it is registered (the WAR),
+     * else parsed now from the component's own parameters (a filter or servlet mounted on its own).
+     */
+    static UploadConfig config(ServletContext context, ParameterSource own) {
+        Object shared = context.getAttribute(UploadConfig.ATTRIBUTE);
+        return shared instanceof UploadConfig ? (UploadConfig) shared : load(own);
+    }
+
+    static UploadConfig load(ParameterSource source) {
+        UploadConfig config = ConfigLoader.load(source);
+        LOG.log(Level.INFO, "http-upload-servlet configuration: {0}", config);
+        return config;
+    }
+
+    static FileStore fileStore(UploadConfig config) {
+        Path dir = config.requireStorageDir();
+        try {
+            return FileStore.open(dir, config.fsync());
+        } catch (IOException | RuntimeException e) {
+            throw new ConfigException("Invalid configuration parameter [" + UploadConfig.PARAM_STORAGE_DIR + "] value ["
+                    + dir + "]: the directory cannot be created or written, or does not support hard links (" + e + ")", e);
+        }
+    }
+}

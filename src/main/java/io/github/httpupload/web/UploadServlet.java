@@ -1,0 +1,124 @@
+package io.github.httpupload.web;
+
+import io.github.httpupload.auth.InvalidSlotPathException;
+import io.github.httpupload.auth.SlotPath;
+import io.github.httpupload.auth.VerifiedUpload;
+import io.github.httpupload.config.ConfigException;
+import io.github.httpupload.config.ParameterSource;
+import io.github.httpupload.storage.AlreadyStoredException;
+import io.github.httpupload.storage.FileStore;
+import io.github.httpupload.storage.IncompleteUploadException;
+import io.github.httpupload.storage.StoredFile;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.http.HttpServlet;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.lang.System.Logger.Level;
+import java.nio.channels.Channels;
+import java.util.Optional;
+
+/**
+ * Stores PUT bodies that {@link HmacAuthFilter} verified and serves them back with GET and HEAD.
+ * A PUT that did not pass through the filter is refused: forgetting the filter mapping fails closed.
+ */
+public class UploadServlet extends HttpServlet {
+
+    private static final long serialVersionUID = 1L;
+    private static final System.Logger LOG = System.getLogger(UploadServlet.class.getName());
+    static final String ALLOW = "GET, HEAD, PUT, OPTIONS";
+
+    private transient FileStore store;
+
+    @Override
+    public void init() throws ServletException {
+        try {
+            store = Startup.fileStore(Startup.config(getServletContext(), ParameterSource.of(getServletConfig())));
+        } catch (ConfigException e) {
+            throw new ServletException(e.getMessage(), e);
+        }
+    }
+
+    @Override
+    protected void service(HttpServletRequest request, HttpServletResponse response) throws IOException {
+        try {
+            switch (request.getMethod()) {
+                case "GET" -> download(request, response, true);
+                case "HEAD" -> download(request, response, false);
+                case "PUT" -> upload(request, response);
+                case "OPTIONS" -> {
+                    response.setHeader("Allow", ALLOW);
+                    response.setStatus(HttpServletResponse.SC_NO_CONTENT);
+                }
+                default -> {
+                    response.setHeader("Allow", ALLOW);
+                    Responses.error(response, HttpServletResponse.SC_METHOD_NOT_ALLOWED, "Method not allowed", true);
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            if (response.isCommitted()) {
+                LOG.log(Level.DEBUG, "Response to {0} {1} ended early: {2}", request.getMethod(), request.getRequestURI(), e);
+            } else {
+                LOG.log(Level.ERROR, "Failed to answer " + request.getMethod() + " " + request.getRequestURI(), e);
+                Responses.error(response, HttpServletResponse.SC_INTERNAL_SERVER_ERROR, "Internal error", true);
+            }
+        }
+    }
+
+    private void upload(HttpServletRequest request, HttpServletResponse response) throws IOException {
+        if (!(request.getAttribute(VerifiedUpload.ATTRIBUTE) instanceof VerifiedUpload upload)) {
+            LOG.log(Level.WARNING, "Refused PUT {0}: it did not pass through HmacAuthFilter; check the filter mapping",
+                    request.getRequestURI());
+            Responses.error(response, HttpServletResponse.SC_FORBIDDEN, "Upload not authorized", true);
+            return;
+        }
+        if (!upload.path().equals(slotPathOrNull(request))) {
+            // Filter and servlet mapped to different prefixes: the file would be unreachable by GET.
+            LOG.log(Level.WARNING, "Refused PUT {0}: HmacAuthFilter verified [{1}] but this servlet sees another path; "
+                    + "map the filter and the servlet to the same URL pattern", request.getRequestURI(), upload.path());
+            Responses.error(response, HttpServletResponse.SC_FORBIDDEN, "Upload not authorized", true);
+            return;
+        }
+        try (InputStream body = request.getInputStream()) {
+            store.store(upload.path().value(), upload.contentType(), upload.contentLength(), body);
+        } catch (AlreadyStoredException e) {
+            Responses.error(response, HttpServletResponse.SC_CONFLICT, "A file is already stored at this address", true);
+            return;
+        } catch (IncompleteUploadException e) {
+            LOG.log(Level.DEBUG, "Upload to {0} failed: {1}", upload.path(), e.getMessage());
+            Responses.error(response, HttpServletResponse.SC_BAD_REQUEST, "Upload incomplete: " + e.getMessage(), true);
+            return;
+        }
+        response.setStatus(HttpServletResponse.SC_CREATED);
+        response.setContentLength(0);
+    }
+
+    private void download(HttpServletRequest request, HttpServletResponse response, boolean withBody) throws IOException {
+        SlotPath path = slotPathOrNull(request);
+        Optional<StoredFile> found = path == null ? Optional.empty() : store.open(path.value());
+        if (found.isEmpty()) {
+            Responses.error(response, HttpServletResponse.SC_NOT_FOUND, "Not found", false);
+            return;
+        }
+        try (StoredFile file = found.get()) {
+            response.setStatus(HttpServletResponse.SC_OK);
+            response.setContentType(file.contentType());
+            response.setContentLengthLong(file.size());
+            DownloadHeaders.apply(response, file);
+            if (withBody) {
+                file.channel().transferTo(file.contentOffset(), file.size(), Channels.newChannel(response.getOutputStream()));
+            }
+        }
+    }
+
+    /** The request's slot path; {@code null} when it cannot name a stored file (answered as 404). */
+    private static SlotPath slotPathOrNull(HttpServletRequest request) {
+        try {
+            return RequestSlotPath.of(request);
+        } catch (InvalidSlotPathException e) {
+            return null;
+        }
+    }
+}
