@@ -1,0 +1,79 @@
+package io.github.httpupload.testsupport;
+
+import io.github.httpupload.web.HmacAuthFilter;
+import io.github.httpupload.web.UploadConfigListener;
+import io.github.httpupload.web.UploadServlet;
+import jakarta.servlet.DispatcherType;
+import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
+import org.eclipse.jetty.ee10.servlet.ServletHolder;
+import org.eclipse.jetty.http.UriCompliance;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+
+import java.util.EnumSet;
+import java.util.Map;
+
+/**
+ * Embedded Jetty 12 (ee10) wired like the WAR's web.xml, with the URI compliance the README tells
+ * Jetty operators to set so that file names with {@code %} work.
+ */
+public final class JettyTestServer implements TestServer {
+
+    private final Server server;
+    private final ServletContextHandler context;
+    private final ServerConnector connector;
+
+    private JettyTestServer(Server server, ServletContextHandler context, ServerConnector connector) {
+        this.server = server;
+        this.context = context;
+        this.connector = connector;
+    }
+
+    public static TestServer.Factory factory() {
+        return JettyTestServer::start;
+    }
+
+    public static JettyTestServer start(Map<String, String> contextParameters, boolean withFilter) throws Exception {
+        Server server = new Server();
+        HttpConfiguration http = new HttpConfiguration();
+        http.setUriCompliance(UriCompliance.from("DEFAULT,AMBIGUOUS_PATH_ENCODING"));
+        ServerConnector connector = new ServerConnector(server, new HttpConnectionFactory(http));
+        connector.setHost("127.0.0.1");
+        connector.setPort(0);
+        server.addConnector(connector);
+
+        ServletContextHandler context = new ServletContextHandler(CONTEXT);
+        context.getServletHandler().setDecodeAmbiguousURIs(true);
+        contextParameters.forEach(context::setInitParameter);
+        context.addEventListener(new UploadConfigListener());
+        if (withFilter) {
+            context.addFilter(HmacAuthFilter.class, "/*", EnumSet.of(DispatcherType.REQUEST));
+        }
+        ServletHolder servlet = context.addServlet(UploadServlet.class, "/*");
+        servlet.setInitOrder(1);
+        server.setHandler(context);
+        try {
+            server.start();
+        } catch (Exception e) {
+            // A refused configuration stops the context; the test inspects started() and the log.
+        }
+        return new JettyTestServer(server, context, connector);
+    }
+
+    @Override
+    public int port() {
+        return connector.getLocalPort();
+    }
+
+    @Override
+    public boolean started() {
+        return context.isAvailable() && context.isStarted();
+    }
+
+    @Override
+    public void close() throws Exception {
+        server.stop();
+    }
+}

@@ -1,0 +1,155 @@
+package io.github.httpupload.testsupport;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * HTTP/1.1 over a plain socket, byte for byte: the request target is sent exactly as written (no
+ * client re-encodes it), headers are exactly the ones given, and the body can be cut short.
+ */
+public final class RawHttp {
+
+    private static final int TIMEOUT_MILLIS = 30_000;
+
+    private final String method;
+    private final String target;
+    private final Map<String, String> headers = new LinkedHashMap<>();
+    private InputStream body = InputStream.nullInputStream();
+
+    private RawHttp(String method, String target) {
+        this.method = method;
+        this.target = target;
+    }
+
+    /** A request for {@code target}, sent verbatim (it must start with {@code /}). */
+    public static RawHttp request(String method, String target) {
+        return new RawHttp(method, target);
+    }
+
+    public RawHttp header(String name, Object value) {
+        headers.put(name, String.valueOf(value));
+        return this;
+    }
+
+    /** The body with a matching Content-Length header. */
+    public RawHttp body(byte[] bytes) {
+        header("Content-Length", bytes.length);
+        body = new ByteArrayInputStream(bytes);
+        return this;
+    }
+
+    /** A streamed body; set Content-Length yourself (it may announce more than is sent). */
+    public RawHttp body(InputStream stream) {
+        body = stream;
+        return this;
+    }
+
+    /** Sends the request with {@code Connection: close} and reads the whole response. */
+    public Response send(int port) throws IOException {
+        try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), port)) {
+            socket.setSoTimeout(TIMEOUT_MILLIS);
+            OutputStream out = socket.getOutputStream();
+            out.write(head().getBytes(StandardCharsets.ISO_8859_1));
+            try {
+                body.transferTo(out);
+                out.flush();
+            } catch (IOException e) {
+                // The server may answer and close before the body is sent (e.g. 413): read that answer.
+            }
+            return Response.read(socket.getInputStream());
+        }
+    }
+
+    /** Sends the head and the first {@code bodyBytes} of the body, then closes the socket without reading. */
+    public void sendAndAbort(int port, int bodyBytes) throws IOException {
+        try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), port)) {
+            OutputStream out = socket.getOutputStream();
+            out.write(head().getBytes(StandardCharsets.ISO_8859_1));
+            out.write(body.readNBytes(bodyBytes));
+            out.flush();
+        }
+    }
+
+    private String head() {
+        StringBuilder head = new StringBuilder();
+        head.append(method).append(' ').append(target).append(" HTTP/1.1\r\n");
+        head.append("Host: 127.0.0.1\r\n");
+        headers.forEach((name, value) -> head.append(name).append(": ").append(value).append("\r\n"));
+        head.append("Connection: close\r\n\r\n");
+        return head.toString();
+    }
+
+    /** A response: status, headers (names lower-cased) and the decoded body. */
+    public record Response(int status, Map<String, List<String>> headers, byte[] body) {
+
+        public String header(String name) {
+            List<String> values = headers.get(name.toLowerCase(Locale.ROOT));
+            return values == null ? null : values.get(0);
+        }
+
+        public String text() {
+            return new String(body, StandardCharsets.UTF_8);
+        }
+
+        static Response read(InputStream in) throws IOException {
+            byte[] all = in.readAllBytes();
+            int end = indexOf(all, "\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1));
+            if (end < 0) {
+                throw new IOException("no complete response head in " + all.length + " bytes");
+            }
+            String[] lines = new String(all, 0, end, StandardCharsets.ISO_8859_1).split("\r\n");
+            int status = Integer.parseInt(lines[0].split(" ")[1]);
+            Map<String, List<String>> headers = new LinkedHashMap<>();
+            for (int i = 1; i < lines.length; i++) {
+                int colon = lines[i].indexOf(':');
+                headers.computeIfAbsent(lines[i].substring(0, colon).trim().toLowerCase(Locale.ROOT), k -> new ArrayList<>())
+                        .add(lines[i].substring(colon + 1).trim());
+            }
+            byte[] body = java.util.Arrays.copyOfRange(all, end + 4, all.length);
+            List<String> encoding = headers.get("transfer-encoding");
+            if (encoding != null && encoding.get(0).equalsIgnoreCase("chunked")) {
+                body = dechunk(body);
+            }
+            return new Response(status, headers, body);
+        }
+
+        private static byte[] dechunk(byte[] chunked) {
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            int pos = 0;
+            while (true) {
+                int lineEnd = indexOf(java.util.Arrays.copyOfRange(chunked, pos, chunked.length), new byte[] {'\r', '\n'}) + pos;
+                String sizeLine = new String(chunked, pos, lineEnd - pos, StandardCharsets.ISO_8859_1);
+                int size = Integer.parseInt(sizeLine.split(";")[0].trim(), 16);
+                if (size == 0) {
+                    return out.toByteArray();
+                }
+                out.write(chunked, lineEnd + 2, size);
+                pos = lineEnd + 2 + size + 2;
+            }
+        }
+
+        private static int indexOf(byte[] haystack, byte[] needle) {
+            outer:
+            for (int i = 0; i + needle.length <= haystack.length; i++) {
+                for (int j = 0; j < needle.length; j++) {
+                    if (haystack[i + j] != needle[j]) {
+                        continue outer;
+                    }
+                }
+                return i;
+            }
+            return -1;
+        }
+    }
+}

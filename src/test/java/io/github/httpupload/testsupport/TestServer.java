@@ -1,0 +1,22 @@
+package io.github.httpupload.testsupport;
+
+import java.util.Map;
+
+/** A container running the upload service on 127.0.0.1 under the context path {@value #CONTEXT}. */
+public interface TestServer extends AutoCloseable {
+
+    String CONTEXT = "/upload";
+
+    int port();
+
+    /** Whether the webapp started; false when its configuration was refused. */
+    boolean started();
+
+    @Override
+    void close() throws Exception;
+
+    /** Starts one kind of container with context parameters, with or without the filter. */
+    interface Factory {
+        TestServer start(Map<String, String> contextParameters, boolean withFilter) throws Exception;
+    }
+}

@@ -1,0 +1,95 @@
+package io.github.httpupload.testsupport;
+
+import io.github.httpupload.web.HmacAuthFilter;
+import io.github.httpupload.web.UploadConfigListener;
+import io.github.httpupload.web.UploadServlet;
+import org.apache.catalina.Context;
+import org.apache.catalina.LifecycleState;
+import org.apache.catalina.Wrapper;
+import org.apache.catalina.connector.Connector;
+import org.apache.catalina.startup.Tomcat;
+import org.apache.tomcat.util.descriptor.web.ApplicationParameter;
+import org.apache.tomcat.util.descriptor.web.FilterDef;
+import org.apache.tomcat.util.descriptor.web.FilterMap;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+
+/**
+ * Embedded Tomcat 10.1 wired like the WAR's web.xml, configured the way an operator's context.xml
+ * does it: {@code <Parameter>}s ({@link Context#addApplicationParameter}).
+ */
+public final class TomcatTestServer implements TestServer {
+
+    private final Tomcat tomcat;
+    private final Context context;
+    private final Connector connector;
+
+    private TomcatTestServer(Tomcat tomcat, Context context, Connector connector) {
+        this.tomcat = tomcat;
+        this.context = context;
+        this.connector = connector;
+    }
+
+    public static TestServer.Factory factory() {
+        return TomcatTestServer::start;
+    }
+
+    public static TomcatTestServer start(Map<String, String> contextParameters, boolean withFilter) throws Exception {
+        return start(contextParameters, withFilter, 0);
+    }
+
+    public static TomcatTestServer start(Map<String, String> contextParameters, boolean withFilter, int port) throws Exception {
+        Path base = Files.createTempDirectory("tomcat");
+        Tomcat tomcat = new Tomcat();
+        tomcat.setBaseDir(base.toString());
+        Connector connector = new Connector();
+        connector.setPort(port);
+        connector.setProperty("address", "127.0.0.1");
+        tomcat.setConnector(connector);
+
+        Context context = tomcat.addContext(CONTEXT, Files.createDirectories(base.resolve("docroot")).toString());
+        // Under `mvn exec:java` our classes live in Maven's class loader, not the system one.
+        context.setParentClassLoader(TomcatTestServer.class.getClassLoader());
+        contextParameters.forEach((name, value) -> {
+            ApplicationParameter parameter = new ApplicationParameter();
+            parameter.setName(name);
+            parameter.setValue(value);
+            parameter.setOverride(false);
+            context.addApplicationParameter(parameter);
+        });
+        context.addApplicationListener(UploadConfigListener.class.getName());
+        if (withFilter) {
+            FilterDef filter = new FilterDef();
+            filter.setFilterName("HmacAuthFilter");
+            filter.setFilterClass(HmacAuthFilter.class.getName());
+            context.addFilterDef(filter);
+            FilterMap mapping = new FilterMap();
+            mapping.setFilterName("HmacAuthFilter");
+            mapping.addURLPatternDecoded("/*");
+            context.addFilterMap(mapping);
+        }
+        Wrapper servlet = Tomcat.addServlet(context, "UploadServlet", UploadServlet.class.getName());
+        servlet.setLoadOnStartup(1);
+        context.addServletMappingDecoded("/*", "UploadServlet");
+        tomcat.start();
+        return new TomcatTestServer(tomcat, context, connector);
+    }
+
+    @Override
+    public int port() {
+        return connector.getLocalPort();
+    }
+
+    @Override
+    public boolean started() {
+        return context.getState() == LifecycleState.STARTED;
+    }
+
+    @Override
+    public void close() throws Exception {
+        tomcat.stop();
+        tomcat.destroy();
+    }
+}
