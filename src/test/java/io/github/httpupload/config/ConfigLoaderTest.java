@@ -1,0 +1,145 @@
+package io.github.httpupload.config;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.EnumSet;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.stream.Stream;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.params.provider.Arguments.arguments;
+
+class ConfigLoaderTest {
+
+    private static final String SECRET = "s3cr3t-that-must-never-be-printed";
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void defaults() {
+        UploadConfig config = ConfigLoader.load(ParameterSource.of(Map.of(UploadConfig.PARAM_SECRET, SECRET)));
+
+        assertEquals(104_857_600L, config.maxFileSize());
+        assertEquals(EnumSet.allOf(TokenProtocol.class), config.protocols());
+        assertEquals(2, config.minPathSegments());
+        assertTrue(config.fsync());
+        assertTrue(config.storageDir().isEmpty());
+        assertArrayEquals(SECRET.getBytes(StandardCharsets.UTF_8), config.hmacKey().getEncoded());
+    }
+
+    @Test
+    void everyValueCanBeSet() {
+        UploadConfig config = load(Map.of(
+                UploadConfig.PARAM_STORAGE_DIR, dir.toString(),
+                UploadConfig.PARAM_MAX_FILE_SIZE, " 5000 ",
+                UploadConfig.PARAM_PROTOCOLS, "v2, token",
+                UploadConfig.PARAM_MIN_PATH_SEGMENTS, "3",
+                UploadConfig.PARAM_FSYNC, "FALSE"));
+
+        assertEquals(dir, config.requireStorageDir());
+        assertEquals(5000L, config.maxFileSize());
+        assertEquals(EnumSet.of(TokenProtocol.V2, TokenProtocol.TOKEN), config.protocols());
+        assertEquals(3, config.minPathSegments());
+        assertFalse(config.fsync());
+    }
+
+    @Test
+    void summaryNeverShowsTheSecret() {
+        String summary = load(Map.of(UploadConfig.PARAM_STORAGE_DIR, dir.toString())).toString();
+
+        assertFalse(summary.contains(SECRET), summary);
+        assertTrue(summary.contains("httpupload.storageDir=" + dir), summary);
+    }
+
+    @Test
+    void secretFileWithTrailingNewlineIsTrimmed() throws Exception {
+        Path file = Files.writeString(dir.resolve("secret"), "from a file\r\n\n");
+
+        UploadConfig config = ConfigLoader.load(ParameterSource.of(Map.of(UploadConfig.PARAM_SECRET_FILE, file.toString())));
+
+        assertArrayEquals("from a file".getBytes(StandardCharsets.UTF_8), config.hmacKey().getEncoded());
+    }
+
+    static Stream<Arguments> badValues() {
+        return Stream.of(
+                arguments(UploadConfig.PARAM_MAX_FILE_SIZE, "ten"),
+                arguments(UploadConfig.PARAM_MAX_FILE_SIZE, "-1"),
+                arguments(UploadConfig.PARAM_MAX_FILE_SIZE, "0"),
+                arguments(UploadConfig.PARAM_MAX_FILE_SIZE, "100MB"),
+                arguments(UploadConfig.PARAM_PROTOCOLS, "v1"),
+                arguments(UploadConfig.PARAM_PROTOCOLS, "v2,,v"),
+                arguments(UploadConfig.PARAM_PROTOCOLS, ""),
+                arguments(UploadConfig.PARAM_MIN_PATH_SEGMENTS, "0"),
+                arguments(UploadConfig.PARAM_MIN_PATH_SEGMENTS, "two"),
+                arguments(UploadConfig.PARAM_FSYNC, "yes"),
+                arguments(UploadConfig.PARAM_STORAGE_DIR, "relative/uploads"),
+                arguments(UploadConfig.PARAM_SECRET_FILE, "/nonexistent/secret"));
+    }
+
+    @ParameterizedTest(name = "{0}=[{1}] is refused with a message naming both")
+    @MethodSource("badValues")
+    void badValueIsRefusedWithParameterAndValue(String parameter, String value) {
+        Map<String, String> parameters = new HashMap<>(Map.of(parameter, value));
+        if (!parameter.equals(UploadConfig.PARAM_SECRET_FILE)) {
+            parameters.put(UploadConfig.PARAM_SECRET, SECRET);
+        }
+
+        ConfigException e = assertThrows(ConfigException.class, () -> ConfigLoader.load(ParameterSource.of(parameters)));
+
+        assertTrue(e.getMessage().contains("[" + parameter + "]"), e.getMessage());
+        assertTrue(e.getMessage().contains("[" + value + "]"), e.getMessage());
+        assertFalse(e.getMessage().contains(SECRET), e.getMessage());
+    }
+
+    @Test
+    void missingSecretIsRefused() {
+        ConfigException e = assertThrows(ConfigException.class, () -> ConfigLoader.load(ParameterSource.of(Map.of())));
+
+        assertTrue(e.getMessage().contains("[httpupload.secret]"), e.getMessage());
+    }
+
+    @Test
+    void emptySecretIsRefused() throws Exception {
+        Path empty = Files.writeString(dir.resolve("empty"), "\n");
+
+        assertThrows(ConfigException.class, () -> ConfigLoader.load(ParameterSource.of(Map.of(UploadConfig.PARAM_SECRET, ""))));
+        assertThrows(ConfigException.class, () -> ConfigLoader.load(ParameterSource.of(Map.of(UploadConfig.PARAM_SECRET_FILE, empty.toString()))));
+    }
+
+    @Test
+    void secretAndSecretFileTogetherAreRefused() throws Exception {
+        Path file = Files.writeString(dir.resolve("secret"), "other");
+
+        ConfigException e = assertThrows(ConfigException.class, () -> load(Map.of(UploadConfig.PARAM_SECRET_FILE, file.toString())));
+
+        assertTrue(e.getMessage().contains("both set"), e.getMessage());
+        assertFalse(e.getMessage().contains(SECRET), e.getMessage());
+    }
+
+    @Test
+    void storageDirIsRequiredOnlyWhereStorageIsUsed() {
+        UploadConfig filterOnly = load(Map.of());
+
+        ConfigException e = assertThrows(ConfigException.class, filterOnly::requireStorageDir);
+        assertTrue(e.getMessage().contains("[httpupload.storageDir]"), e.getMessage());
+    }
+
+    private static UploadConfig load(Map<String, String> values) {
+        Map<String, String> withSecret = new HashMap<>(values);
+        withSecret.put(UploadConfig.PARAM_SECRET, SECRET);
+        return ConfigLoader.load(ParameterSource.of(withSecret));
+    }
+}

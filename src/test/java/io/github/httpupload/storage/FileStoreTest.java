@@ -1,0 +1,191 @@
+package io.github.httpupload.storage;
+
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.stream.Stream;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class FileStoreTest {
+
+    @TempDir
+    Path root;
+
+    private FileStore store;
+
+    @BeforeEach
+    void open() throws IOException {
+        store = FileStore.open(root, true);
+    }
+
+    @Test
+    void storesAndReadsBackContentAndMetadata() throws IOException {
+        byte[] content = "hello, world".getBytes(StandardCharsets.UTF_8);
+
+        store.store("a/hello.txt", "text/plain", content.length, new ByteArrayInputStream(content));
+
+        try (StoredFile file = store.open("a/hello.txt").orElseThrow()) {
+            assertEquals(content.length, file.size());
+            assertEquals("text/plain", file.contentType());
+            assertEquals("a/hello.txt", file.slotPath());
+            assertArrayEquals(content, read(file));
+        }
+        assertTrue(store.contains("a/hello.txt"));
+        assertTrue(store.open("a/other.txt").isEmpty());
+        assertTempEmpty();
+    }
+
+    @Test
+    void aLongUnicodeNameWorks() throws IOException {
+        String path = "4a771ac1-f0b2-4a4a-9700-f2a26fa2bb67/" + "é".repeat(100) + "日".repeat(100) + ".txt";
+        byte[] content = {1, 2, 3};
+
+        store.store(path, "application/octet-stream", 3, new ByteArrayInputStream(content));
+
+        try (StoredFile file = store.open(path).orElseThrow()) {
+            assertEquals(path, file.slotPath());
+            assertArrayEquals(content, read(file));
+        }
+    }
+
+    @Test
+    void anEmptyFileIsAFile() throws IOException {
+        store.store("a/empty", "text/plain", 0, InputStream.nullInputStream());
+
+        try (StoredFile file = store.open("a/empty").orElseThrow()) {
+            assertEquals(0, file.size());
+        }
+    }
+
+    @Test
+    void neverReplacesAStoredFile() throws IOException {
+        store.store("a/b", "text/plain", 5, new ByteArrayInputStream("first".getBytes(StandardCharsets.UTF_8)));
+
+        assertThrows(AlreadyStoredException.class,
+                () -> store.store("a/b", "text/html", 6, new ByteArrayInputStream("second".getBytes(StandardCharsets.UTF_8))));
+
+        try (StoredFile file = store.open("a/b").orElseThrow()) {
+            assertEquals("first", new String(read(file), StandardCharsets.UTF_8));
+            assertEquals("text/plain", file.contentType());
+        }
+        assertTempEmpty();
+    }
+
+    @Test
+    void aShortBodyKeepsNothing() throws IOException {
+        assertThrows(IncompleteUploadException.class,
+                () -> store.store("a/short", "text/plain", 10, new ByteArrayInputStream(new byte[4])));
+
+        assertTrue(store.open("a/short").isEmpty());
+        assertTempEmpty();
+        store.store("a/short", "text/plain", 4, new ByteArrayInputStream(new byte[4]));
+        assertTrue(store.contains("a/short"));
+    }
+
+    @Test
+    void aFailingBodyKeepsNothing() throws IOException {
+        InputStream breaksOff = new InputStream() {
+            private int sent;
+
+            @Override
+            public int read() throws IOException {
+                if (sent++ < 100) {
+                    return 'x';
+                }
+                throw new IOException("connection reset");
+            }
+        };
+
+        IncompleteUploadException e = assertThrows(IncompleteUploadException.class,
+                () -> store.store("a/broken", "text/plain", 1000, breaksOff));
+
+        assertEquals("connection reset", e.getCause().getMessage());
+        assertTrue(store.open("a/broken").isEmpty());
+        assertTempEmpty();
+    }
+
+    @Test
+    void ofConcurrentUploadsToOnePathExactlyOneWins() throws Exception {
+        int uploads = 24;
+        CountDownLatch start = new CountDownLatch(1);
+        ExecutorService pool = Executors.newFixedThreadPool(uploads);
+        List<Future<Boolean>> results = new ArrayList<>();
+        for (int i = 0; i < uploads; i++) {
+            byte[] content = ("upload number " + (100 + i)).getBytes(StandardCharsets.UTF_8);
+            Callable<Boolean> upload = () -> {
+                start.await();
+                try {
+                    store.store("race/file", "text/plain", content.length, new ByteArrayInputStream(content));
+                    return true;
+                } catch (AlreadyStoredException e) {
+                    return false;
+                }
+            };
+            results.add(pool.submit(upload));
+        }
+        start.countDown();
+        int winners = 0;
+        for (Future<Boolean> result : results) {
+            winners += result.get() ? 1 : 0;
+        }
+        pool.shutdown();
+
+        assertEquals(1, winners);
+        try (StoredFile file = store.open("race/file").orElseThrow()) {
+            assertTrue(new String(read(file), StandardCharsets.UTF_8).matches("upload number 1\\d\\d"));
+        }
+        assertTempEmpty();
+    }
+
+    @Test
+    void requestTextNeverBecomesAFileName() throws IOException {
+        store.store("../../escape/attempt", "text/plain", 1, new ByteArrayInputStream(new byte[1]));
+
+        try (Stream<Path> all = Files.walk(root.getParent(), 1)) {
+            assertTrue(all.noneMatch(p -> p.getFileName().toString().equals("escape")));
+        }
+        try (Stream<Path> stored = Files.walk(root.resolve("files"))) {
+            assertTrue(stored.filter(Files::isRegularFile).allMatch(p -> p.getFileName().toString().matches("[0-9a-f]{64}")));
+        }
+    }
+
+    @Test
+    void openingOnAFileInsteadOfADirectoryFails() throws IOException {
+        Path notADirectory = Files.writeString(root.resolve("plain-file"), "x");
+
+        assertThrows(IOException.class, () -> FileStore.open(notADirectory.resolve("storage"), true));
+    }
+
+    private void assertTempEmpty() throws IOException {
+        try (Stream<Path> temp = Files.list(root.resolve("tmp"))) {
+            assertEquals(List.of(), temp.toList());
+        }
+    }
+
+    private static byte[] read(StoredFile file) throws IOException {
+        ByteBuffer buffer = ByteBuffer.allocate((int) file.size());
+        while (buffer.hasRemaining() && file.channel().read(buffer, file.contentOffset() + buffer.position()) >= 0) {
+            // positional reads until full
+        }
+        return buffer.array();
+    }
+}

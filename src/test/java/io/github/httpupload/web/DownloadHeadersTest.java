@@ -1,0 +1,29 @@
+package io.github.httpupload.web;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+class DownloadHeadersTest {
+
+    @ParameterizedTest(name = "{0} -> {1}")
+    @CsvSource({
+            "image/jpeg, true", "IMAGE/PNG, true", "video/mp4, true", "audio/ogg; codecs=opus, true",
+            "text/plain, true", "text/plain;charset=UTF-8, true",
+            "image/svg+xml, false", "text/html, false", "application/pdf, false", "application/octet-stream, false",
+            "text/plainx, false", "imagex/png, false",
+    })
+    void onlyMediaAndPlainTextAreInline(String contentType, boolean inline) {
+        assertEquals(inline, DownloadHeaders.isInline(contentType));
+    }
+
+    @Test
+    void dispositionCarriesAnAsciiFallbackAndTheUtf8Name() {
+        assertEquals("inline; filename=\"tr_s cool.jpg\"; filename*=UTF-8''tr%C3%A8s%20cool.jpg",
+                DownloadHeaders.contentDisposition("image/jpeg", "très cool.jpg"));
+        assertEquals("attachment; filename=\"a_b_c;d.txt\"; filename*=UTF-8''a%22b%5Cc%3Bd.txt",
+                DownloadHeaders.contentDisposition("text/html", "a\"b\\c;d.txt"));
+    }
+}
