@@ -67,7 +67,7 @@ public final class RawHttp {
             } catch (IOException e) {
                 // The server may answer and close before the body is sent (e.g. 413): read that answer.
             }
-            return Response.read(socket.getInputStream());
+            return Response.read(socket.getInputStream(), method.equals("HEAD"));
         }
     }
 
@@ -102,13 +102,22 @@ public final class RawHttp {
             return new String(body, StandardCharsets.UTF_8);
         }
 
-        static Response read(InputStream in) throws IOException {
-            byte[] all = in.readAllBytes();
-            int end = indexOf(all, "\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1));
-            if (end < 0) {
-                throw new IOException("no complete response head in " + all.length + " bytes");
+        /**
+         * Reads one response, its body delimited the way HTTP says (Content-Length, chunked, or the
+         * end of the connection) — a server may keep the connection open after answering.
+         */
+        static Response read(InputStream in, boolean head) throws IOException {
+            ByteArrayOutputStream headBytes = new ByteArrayOutputStream();
+            int matched = 0;
+            while (matched < 4) {
+                int b = in.read();
+                if (b < 0) {
+                    throw new IOException("connection closed before a complete response head: " + headBytes);
+                }
+                headBytes.write(b);
+                matched = (b == "\r\n\r\n".charAt(matched)) ? matched + 1 : (b == '\r' ? 1 : 0);
             }
-            String[] lines = new String(all, 0, end, StandardCharsets.ISO_8859_1).split("\r\n");
+            String[] lines = headBytes.toString(StandardCharsets.ISO_8859_1).trim().split("\r\n");
             int status = Integer.parseInt(lines[0].split(" ")[1]);
             Map<String, List<String>> headers = new LinkedHashMap<>();
             for (int i = 1; i < lines.length; i++) {
@@ -116,40 +125,44 @@ public final class RawHttp {
                 headers.computeIfAbsent(lines[i].substring(0, colon).trim().toLowerCase(Locale.ROOT), k -> new ArrayList<>())
                         .add(lines[i].substring(colon + 1).trim());
             }
-            byte[] body = java.util.Arrays.copyOfRange(all, end + 4, all.length);
+            byte[] body;
+            List<String> length = headers.get("content-length");
             List<String> encoding = headers.get("transfer-encoding");
-            if (encoding != null && encoding.get(0).equalsIgnoreCase("chunked")) {
-                body = dechunk(body);
+            if (head || status == 204 || status == 304) {
+                body = new byte[0];
+            } else if (encoding != null && encoding.get(0).equalsIgnoreCase("chunked")) {
+                body = dechunk(in);
+            } else if (length != null) {
+                body = in.readNBytes(Integer.parseInt(length.get(0)));
+            } else {
+                body = in.readAllBytes();
             }
             return new Response(status, headers, body);
         }
 
-        private static byte[] dechunk(byte[] chunked) {
+        private static byte[] dechunk(InputStream in) throws IOException {
             ByteArrayOutputStream out = new ByteArrayOutputStream();
-            int pos = 0;
             while (true) {
-                int lineEnd = indexOf(java.util.Arrays.copyOfRange(chunked, pos, chunked.length), new byte[] {'\r', '\n'}) + pos;
-                String sizeLine = new String(chunked, pos, lineEnd - pos, StandardCharsets.ISO_8859_1);
-                int size = Integer.parseInt(sizeLine.split(";")[0].trim(), 16);
+                int size = Integer.parseInt(line(in).split(";")[0].trim(), 16);
                 if (size == 0) {
+                    while (!line(in).isEmpty()) {
+                        // trailers
+                    }
                     return out.toByteArray();
                 }
-                out.write(chunked, lineEnd + 2, size);
-                pos = lineEnd + 2 + size + 2;
+                out.write(in.readNBytes(size));
+                line(in);
             }
         }
 
-        private static int indexOf(byte[] haystack, byte[] needle) {
-            outer:
-            for (int i = 0; i + needle.length <= haystack.length; i++) {
-                for (int j = 0; j < needle.length; j++) {
-                    if (haystack[i + j] != needle[j]) {
-                        continue outer;
-                    }
+        private static String line(InputStream in) throws IOException {
+            StringBuilder line = new StringBuilder();
+            for (int b = in.read(); b >= 0 && b != '\n'; b = in.read()) {
+                if (b != '\r') {
+                    line.append((char) b);
                 }
-                return i;
             }
-            return -1;
+            return line.toString();
         }
     }
 }

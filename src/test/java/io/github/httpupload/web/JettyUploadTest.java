@@ -1,0 +1,13 @@
+package io.github.httpupload.web;
+
+import io.github.httpupload.testsupport.JettyTestServer;
+import io.github.httpupload.testsupport.TestServer;
+
+/** The HTTP contract on embedded Jetty 12 (ee10). */
+class JettyUploadTest extends UploadContract {
+
+    @Override
+    TestServer.Factory container() {
+        return JettyTestServer.factory();
+    }
+}

@@ -1,0 +1,13 @@
+package io.github.httpupload.web;
+
+import io.github.httpupload.testsupport.TestServer;
+import io.github.httpupload.testsupport.TomcatTestServer;
+
+/** The HTTP contract on embedded Tomcat 10.1. */
+class TomcatUploadTest extends UploadContract {
+
+    @Override
+    TestServer.Factory container() {
+        return TomcatTestServer.factory();
+    }
+}
