@@ -25,10 +25,13 @@ public final class JettyTestServer implements TestServer {
     private final ServletContextHandler context;
     private final ServerConnector connector;
 
-    private JettyTestServer(Server server, ServletContextHandler context, ServerConnector connector) {
+    private final Exception startFailure;
+
+    private JettyTestServer(Server server, ServletContextHandler context, ServerConnector connector, Exception startFailure) {
         this.server = server;
         this.context = context;
         this.connector = connector;
+        this.startFailure = startFailure;
     }
 
     public static TestServer.Factory factory() {
@@ -54,12 +57,13 @@ public final class JettyTestServer implements TestServer {
         ServletHolder servlet = context.addServlet(UploadServlet.class, "/*");
         servlet.setInitOrder(1);
         server.setHandler(context);
+        Exception startFailure = null;
         try {
             server.start();
         } catch (Exception e) {
-            // A refused configuration stops the context; the test inspects started() and the log.
+            startFailure = e; // a refused configuration: Jetty reports it by failing start()
         }
-        return new JettyTestServer(server, context, connector);
+        return new JettyTestServer(server, context, connector, startFailure);
     }
 
     @Override
@@ -70,6 +74,16 @@ public final class JettyTestServer implements TestServer {
     @Override
     public boolean started() {
         return context.isAvailable() && context.isStarted();
+    }
+
+    /** Why the start failed, with every cause, as Jetty reported it; empty when it started. */
+    @Override
+    public String startFailure() {
+        StringBuilder text = new StringBuilder();
+        for (Throwable t = startFailure; t != null; t = t.getCause()) {
+            text.append(t).append('\n');
+        }
+        return text.toString();
     }
 
     @Override

@@ -12,6 +12,9 @@ public interface TestServer extends AutoCloseable {
     /** Whether the webapp started; false when its configuration was refused. */
     boolean started();
 
+    /** What the container reported about a failed start (Tomcat: its log; Jetty: the exception). */
+    String startFailure();
+
     @Override
     void close() throws Exception;
 

@@ -26,10 +26,13 @@ public final class TomcatTestServer implements TestServer {
     private final Context context;
     private final Connector connector;
 
-    private TomcatTestServer(Tomcat tomcat, Context context, Connector connector) {
+    private final String startLog;
+
+    private TomcatTestServer(Tomcat tomcat, Context context, Connector connector, String startLog) {
         this.tomcat = tomcat;
         this.context = context;
         this.connector = connector;
+        this.startLog = startLog;
     }
 
     public static TestServer.Factory factory() {
@@ -73,8 +76,11 @@ public final class TomcatTestServer implements TestServer {
         Wrapper servlet = Tomcat.addServlet(context, "UploadServlet", UploadServlet.class.getName());
         servlet.setLoadOnStartup(1);
         context.addServletMappingDecoded("/*", "UploadServlet");
-        tomcat.start();
-        return new TomcatTestServer(tomcat, context, connector);
+        // Tomcat reports a refused configuration only in its log, so the start is logged to memory too.
+        try (LogCapture log = new LogCapture(java.util.logging.Level.INFO)) {
+            tomcat.start();
+            return new TomcatTestServer(tomcat, context, connector, log.text());
+        }
     }
 
     @Override
@@ -85,6 +91,17 @@ public final class TomcatTestServer implements TestServer {
     @Override
     public boolean started() {
         return context.getState() == LifecycleState.STARTED;
+    }
+
+    /** Everything logged while the container started. */
+    @Override
+    public String startFailure() {
+        return started() ? "" : startLog;
+    }
+
+    /** Everything logged while the container started, also after a successful start. */
+    public String startLog() {
+        return startLog;
     }
 
     @Override
