@@ -2,6 +2,7 @@ package io.github.httpupload.web;
 
 import io.github.httpupload.config.TokenProtocol;
 import io.github.httpupload.config.UploadConfig;
+import io.github.httpupload.testsupport.LogCapture;
 import io.github.httpupload.testsupport.RawHttp;
 import io.github.httpupload.testsupport.RawHttp.Response;
 import io.github.httpupload.testsupport.TestServer;
@@ -31,6 +32,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.logging.Level;
 import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -187,6 +189,26 @@ abstract class UploadContract {
 
         assertPlainTextError(403, put);
         assertEquals(404, get(path).status());
+    }
+
+    @Test
+    void aRejectedTokenLogsTheSignedStringAtDebugButNeverTheSecretOrExpectedToken() throws IOException {
+        String path = newSlot() + "/debug me.txt";
+        byte[] content = bytes("12345");
+        String expectedToken = tokens.sign(TokenProtocol.V2, path, content.length, "text/plain");
+        String wrongToken = tokens.sign(TokenProtocol.V2, path, content.length, "text/html");
+
+        String log;
+        try (LogCapture capture = new LogCapture(Level.FINE)) {
+            Response put = RawHttp.request("PUT", url(path) + "?v2=" + wrongToken)
+                    .header("Content-Type", "text/plain").body(content).send(port());
+            assertEquals(403, put.status());
+            log = capture.text();
+        }
+
+        assertTrue(log.contains("the signed string was \"" + path + "\\05\\0text/plain\""), log);
+        assertFalse(log.contains(expectedToken), log);
+        assertFalse(log.contains(SECRET), log);
     }
 
     @Test
