@@ -1,0 +1,94 @@
+package io.github.httpupload.web;
+
+import io.github.httpupload.config.TokenProtocol;
+import io.github.httpupload.config.UploadConfig;
+import io.github.httpupload.testsupport.RawHttp;
+import io.github.httpupload.testsupport.Tokens;
+import org.apache.catalina.Context;
+import org.apache.catalina.LifecycleState;
+import org.apache.catalina.connector.Connector;
+import org.apache.catalina.startup.Tomcat;
+import org.apache.tomcat.util.descriptor.web.ApplicationParameter;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The packaged WAR, deployed into Tomcat the way an operator does it: nothing but a context
+ * descriptor's {@code <Parameter>}s ({@link Context#addApplicationParameter}). Runs after
+ * {@code package} (failsafe), with the WAR's path in the system property {@code httpupload.war}.
+ */
+class WarDeploymentIT {
+
+    private static final String SECRET = "war deployment secret";
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void theWarServesUploadsConfiguredOnlyByContextParameters() throws Exception {
+        Path storage = dir.resolve("storage");
+        Tomcat tomcat = deploy(Map.of(UploadConfig.PARAM_SECRET, SECRET, UploadConfig.PARAM_STORAGE_DIR, storage.toString()));
+        try {
+            int port = tomcat.getConnector().getLocalPort();
+            String path = "4a771ac1-f0b2-4a4a-9700-f2a26fa2bb67/très cool.txt";
+            byte[] content = "deployed from the WAR".getBytes(StandardCharsets.UTF_8);
+            String target = "/upload/4a771ac1-f0b2-4a4a-9700-f2a26fa2bb67/tr%c3%a8s%20cool.txt";
+
+            RawHttp.Response put = RawHttp.request("PUT", target + "?v2=" + new Tokens(SECRET).sign(TokenProtocol.V2, path, content.length, "text/plain"))
+                    .header("Content-Type", "text/plain").body(content).send(port);
+            RawHttp.Response get = RawHttp.request("GET", target).send(port);
+
+            assertEquals(201, put.status(), put.text());
+            assertEquals(200, get.status());
+            assertArrayEquals(content, get.body());
+            assertTrue(Files.isDirectory(storage.resolve("files")));
+        } finally {
+            tomcat.stop();
+            tomcat.destroy();
+        }
+    }
+
+    @Test
+    void theWarRefusesToStartWithoutASecret() throws Exception {
+        Tomcat tomcat = deploy(Map.of(UploadConfig.PARAM_STORAGE_DIR, dir.resolve("storage").toString()));
+        try {
+            Context context = (Context) tomcat.getHost().findChild("/upload");
+            assertTrue(context.getState() != LifecycleState.STARTED, "the webapp started without a secret");
+            assertEquals(404, RawHttp.request("GET", "/upload/a/b").send(tomcat.getConnector().getLocalPort()).status());
+        } finally {
+            tomcat.stop();
+            tomcat.destroy();
+        }
+    }
+
+    private Tomcat deploy(Map<String, String> parameters) throws Exception {
+        Path war = Path.of(System.getProperty("httpupload.war", "target/http-upload-servlet.war"));
+        assertTrue(Files.isRegularFile(war), "build the WAR first: " + war);
+        Tomcat tomcat = new Tomcat();
+        tomcat.setBaseDir(dir.resolve("tomcat").toString());
+        Connector connector = new Connector();
+        connector.setPort(0);
+        connector.setProperty("address", "127.0.0.1");
+        tomcat.setConnector(connector);
+        tomcat.getHost().setAppBase(Files.createDirectories(dir.resolve("webapps")).toString());
+        Context context = tomcat.addWebapp("/upload", war.toAbsolutePath().toString());
+        parameters.forEach((name, value) -> {
+            ApplicationParameter parameter = new ApplicationParameter();
+            parameter.setName(name);
+            parameter.setValue(value);
+            parameter.setOverride(false);
+            context.addApplicationParameter(parameter);
+        });
+        tomcat.start();
+        return tomcat;
+    }
+}
