@@ -3,8 +3,8 @@ package io.github.httpupload.auth;
 import io.github.httpupload.config.TokenProtocol;
 
 /**
- * What {@link HmacAuthFilter} proved about a PUT request, handed downstream as the request
- * attribute {@value #ATTRIBUTE}. A servlet behind the filter stores the body under {@code path}
+ * What the upload filter ({@code HmacAuthFilter}) proved about a PUT request, handed downstream as
+ * the request attribute {@value #ATTRIBUTE}. A servlet behind the filter stores the body under {@code path}
  * only when this attribute is present.
  *
  * @param path          the signed slot path

@@ -37,7 +37,8 @@ public class HmacAuthFilter extends HttpFilter {
     public void init(FilterConfig filterConfig) throws ServletException {
         super.init(filterConfig);
         try {
-            config = Startup.config(filterConfig.getServletContext(), ParameterSource.of(filterConfig));
+            config = Startup.config(filterConfig.getServletContext(), ParameterSource.of(filterConfig),
+                    filterConfig.getInitParameterNames());
         } catch (ConfigException e) {
             throw new ServletException(e.getMessage(), e);
         }

@@ -10,22 +10,27 @@ import jakarta.servlet.ServletContext;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.nio.file.Path;
+import java.util.Collections;
+import java.util.Enumeration;
 
 /** Start-up work shared by the listener, the filter and the servlet: configuration and storage. */
 final class Startup {
 
     private static final System.Logger LOG = System.getLogger("io.github.httpupload");
+    private static final String PREFIX = "httpupload.";
 
     private Startup() {
     }
 
     /**
-     * The configuration parsed by {@link UploadConfigListener} when it is registered (the WAR),
-     * else parsed now from the component's own parameters (a filter or servlet mounted on its own).
+     * The configuration parsed by {@link UploadConfigListener} when it is registered (the WAR) and
+     * the component has no {@code httpupload.*} init-param of its own; else parsed now from the
+     * component's init-params and the context parameters, in that order.
      */
-    static UploadConfig config(ServletContext context, ParameterSource own) {
+    static UploadConfig config(ServletContext context, ParameterSource own, Enumeration<String> ownInitParameterNames) {
         Object shared = context.getAttribute(UploadConfig.ATTRIBUTE);
-        return shared instanceof UploadConfig ? (UploadConfig) shared : load(own);
+        boolean configuredHere = Collections.list(ownInitParameterNames).stream().anyMatch(name -> name.startsWith(PREFIX));
+        return shared instanceof UploadConfig && !configuredHere ? (UploadConfig) shared : load(own);
     }
 
     static UploadConfig load(ParameterSource source) {

@@ -14,10 +14,12 @@ import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 
+import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.lang.System.Logger.Level;
 import java.nio.channels.Channels;
+import java.nio.channels.WritableByteChannel;
 import java.util.Optional;
 
 /**
@@ -35,7 +37,8 @@ public class UploadServlet extends HttpServlet {
     @Override
     public void init() throws ServletException {
         try {
-            store = Startup.fileStore(Startup.config(getServletContext(), ParameterSource.of(getServletConfig())));
+            store = Startup.fileStore(Startup.config(getServletContext(), ParameterSource.of(getServletConfig()),
+                    getInitParameterNames()));
         } catch (ConfigException e) {
             throw new ServletException(e.getMessage(), e);
         }
@@ -108,8 +111,21 @@ public class UploadServlet extends HttpServlet {
             response.setContentLengthLong(file.size());
             DownloadHeaders.apply(response, file);
             if (withBody) {
-                file.channel().transferTo(file.contentOffset(), file.size(), Channels.newChannel(response.getOutputStream()));
+                copy(file, Channels.newChannel(response.getOutputStream()));
             }
+        }
+    }
+
+    /** transferTo may move fewer bytes than asked for, so it is called until the content is sent. */
+    private static void copy(StoredFile file, WritableByteChannel out) throws IOException {
+        long position = file.contentOffset();
+        long end = position + file.size();
+        while (position < end) {
+            long sent = file.channel().transferTo(position, end - position, out);
+            if (sent <= 0) {
+                throw new EOFException("stored file ended early: " + file.slotPath());
+            }
+            position += sent;
         }
     }
 

@@ -8,6 +8,7 @@ import io.github.httpupload.testsupport.TomcatTestServer;
 
 import java.nio.file.Path;
 import java.security.SecureRandom;
+import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
@@ -35,10 +36,13 @@ public final class DevServer {
             new SecureRandom().nextBytes(random);
             secret = HexFormat.of().formatHex(random);
         }
-        Map<String, String> parameters = Map.of(
+        Map<String, String> parameters = new HashMap<>(Map.of(
                 UploadConfig.PARAM_SECRET, secret,
-                UploadConfig.PARAM_STORAGE_DIR, storage.toString(),
-                UploadConfig.PARAM_MAX_FILE_SIZE, System.getProperty("httpupload.dev.maxFileSize", "1073741824"));
+                UploadConfig.PARAM_STORAGE_DIR, storage.toString()));
+        String maxFileSize = System.getProperty("httpupload.dev.maxFileSize");
+        if (maxFileSize != null) {
+            parameters.put(UploadConfig.PARAM_MAX_FILE_SIZE, maxFileSize);
+        }
 
         TomcatTestServer server = TomcatTestServer.start(parameters, true, port);
         if (!server.started()) {

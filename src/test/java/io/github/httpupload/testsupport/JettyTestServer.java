@@ -16,8 +16,9 @@ import java.util.EnumSet;
 import java.util.Map;
 
 /**
- * Embedded Jetty 12 (ee10) wired like the WAR's web.xml, with the URI compliance the README tells
- * Jetty operators to set so that file names with {@code %} work.
+ * Embedded Jetty 12 (ee10) wired like the WAR's web.xml, with the two settings the README tells
+ * Jetty operators to make: a URI compliance that lets file names contain {@code %}, and a
+ * case-sensitive header cache so that the signed Content-Type arrives exactly as sent.
  */
 public final class JettyTestServer implements TestServer {
 
@@ -42,6 +43,9 @@ public final class JettyTestServer implements TestServer {
         Server server = new Server();
         HttpConfiguration http = new HttpConfiguration();
         http.setUriCompliance(UriCompliance.from("DEFAULT,AMBIGUOUS_PATH_ENCODING"));
+        // Jetty's header cache otherwise hands back a cached value that differs in case from what
+        // was sent (e.g. "charset=iso-8859-1" for "charset=ISO-8859-1"), and v2 signs the exact value.
+        http.setHeaderCacheCaseSensitive(true);
         ServerConnector connector = new ServerConnector(server, new HttpConnectionFactory(http));
         connector.setHost("127.0.0.1");
         connector.setPort(0);

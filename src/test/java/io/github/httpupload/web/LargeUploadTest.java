@@ -50,7 +50,7 @@ class LargeUploadTest {
         ProcessBuilder launch = new ProcessBuilder(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xmx64m", "-XX:+ExitOnOutOfMemoryError", "-Xlog:gc:file=" + gcLog,
-                "-Dhttpupload.dev.port=0", "-Dhttpupload.dev.storage=" + dir.resolve("storage"),
+                "-Dhttpupload.dev.port=0", "-Dhttpupload.dev.maxFileSize=" + SIZE, "-Dhttpupload.dev.storage=" + dir.resolve("storage"),
                 "-cp", System.getProperty("java.class.path"), DevServer.class.getName()))
                 .redirectError(dir.resolve("server.log").toFile());
         launch.environment().put("HTTPUPLOAD_SECRET", SECRET);

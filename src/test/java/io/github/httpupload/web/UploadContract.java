@@ -106,6 +106,34 @@ abstract class UploadContract {
         assertEquals("application/octet-stream", get(path).header("Content-Type"));
     }
 
+    @ParameterizedTest(name = "Content-Type [{0}] is kept as sent")
+    @ValueSource(strings = {"text/plain; charset=ISO-8859-1", "application/x-custom+json;v=2", "image/jpeg; name=\"a b.jpg\""})
+    void unusualContentTypesAreStoredAndServedAsSent(String contentType) throws IOException {
+        String path = newSlot() + "/file.bin";
+        byte[] content = bytes("typed");
+
+        assertEquals(201, put(path, TokenProtocol.V2, content, contentType).status());
+
+        Response get = get(path);
+        assertEquals(200, get.status());
+        assertArrayEquals(content, get.body());
+        // Containers may respell a charset name in the response (Jetty lower-cases it); it means the same.
+        assertEquals(contentType.replace(" ", "").toLowerCase(), get.header("Content-Type").replace(" ", "").toLowerCase());
+    }
+
+    @Test
+    void anUnknownCharsetDoesNotBreakTheDownload() throws IOException {
+        String path = newSlot() + "/file.txt";
+        assertEquals(201, put(path, TokenProtocol.V2, bytes("text"), "text/plain; charset=no-such-charset").status());
+
+        Response get = get(path);
+
+        // Tomcat drops a charset it does not know; the media type and the bytes stay.
+        assertEquals(200, get.status());
+        assertTrue(get.header("Content-Type").startsWith("text/plain"), get.header("Content-Type"));
+        assertArrayEquals(bytes("text"), get.body());
+    }
+
     @Test
     void ejabberdShapedThreeSegmentPathWorks() throws IOException {
         String path = "43feddb25776a343c69835c7e79dc2c7f59598a6/" + UUID.randomUUID().toString().replace("-", "") + "/my-juliet.jpg";
