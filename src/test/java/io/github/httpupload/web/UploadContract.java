@@ -107,7 +107,7 @@ abstract class UploadContract {
     }
 
     @ParameterizedTest(name = "Content-Type [{0}] is kept as sent")
-    @ValueSource(strings = {"text/plain; charset=ISO-8859-1", "application/x-custom+json;v=2", "image/jpeg; name=\"a b.jpg\""})
+    @ValueSource(strings = {"text/plain; charset=ISO-8859-1", "text/plain;charset=UTF-8", "application/x-custom+json;v=2", "image/jpeg; name=\"a b.jpg\""})
     void unusualContentTypesAreStoredAndServedAsSent(String contentType) throws IOException {
         String path = newSlot() + "/file.bin";
         byte[] content = bytes("typed");
