@@ -55,13 +55,7 @@ public final class TomcatTestServer implements TestServer {
         Context context = tomcat.addContext(CONTEXT, Files.createDirectories(base.resolve("docroot")).toString());
         // Under `mvn exec:java` our classes live in Maven's class loader, not the system one.
         context.setParentClassLoader(TomcatTestServer.class.getClassLoader());
-        contextParameters.forEach((name, value) -> {
-            ApplicationParameter parameter = new ApplicationParameter();
-            parameter.setName(name);
-            parameter.setValue(value);
-            parameter.setOverride(false);
-            context.addApplicationParameter(parameter);
-        });
+        addContextXmlParameters(context, contextParameters);
         context.addApplicationListener(UploadConfigListener.class.getName());
         if (withFilter) {
             FilterDef filter = new FilterDef();
@@ -81,6 +75,17 @@ public final class TomcatTestServer implements TestServer {
             tomcat.start();
             return new TomcatTestServer(tomcat, context, connector, log.text());
         }
+    }
+
+    /** What {@code <Parameter name=".." value=".." override="false"/>} in a context.xml does. */
+    public static void addContextXmlParameters(Context context, Map<String, String> parameters) {
+        parameters.forEach((name, value) -> {
+            ApplicationParameter parameter = new ApplicationParameter();
+            parameter.setName(name);
+            parameter.setValue(value);
+            parameter.setOverride(false);
+            context.addApplicationParameter(parameter);
+        });
     }
 
     @Override

@@ -4,11 +4,11 @@ import io.github.httpupload.config.TokenProtocol;
 import io.github.httpupload.config.UploadConfig;
 import io.github.httpupload.testsupport.RawHttp;
 import io.github.httpupload.testsupport.Tokens;
+import io.github.httpupload.testsupport.TomcatTestServer;
 import org.apache.catalina.Context;
 import org.apache.catalina.LifecycleState;
 import org.apache.catalina.connector.Connector;
 import org.apache.catalina.startup.Tomcat;
-import org.apache.tomcat.util.descriptor.web.ApplicationParameter;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -81,13 +81,7 @@ class WarDeploymentIT {
         tomcat.setConnector(connector);
         tomcat.getHost().setAppBase(Files.createDirectories(dir.resolve("webapps")).toString());
         Context context = tomcat.addWebapp("/upload", war.toAbsolutePath().toString());
-        parameters.forEach((name, value) -> {
-            ApplicationParameter parameter = new ApplicationParameter();
-            parameter.setName(name);
-            parameter.setValue(value);
-            parameter.setOverride(false);
-            context.addApplicationParameter(parameter);
-        });
+        TomcatTestServer.addContextXmlParameters(context, parameters);
         tomcat.start();
         return tomcat;
     }
