@@ -12,6 +12,8 @@ import java.nio.file.Path;
 import java.util.EnumSet;
 import java.util.Locale;
 import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Pattern;
 
 import static io.github.httpupload.config.UploadConfig.*;
 
@@ -24,6 +26,8 @@ public final class ConfigLoader {
 
     private static final System.Logger LOG = System.getLogger(ConfigLoader.class.getName());
     private static final String PREFIX = "httpupload.";
+    /** scheme://host[:port], nothing after: what a browser sends in the Origin header. */
+    private static final Pattern ORIGIN = Pattern.compile("(?i)https?://[a-z0-9.\\-\\[\\]:]+");
 
     private ConfigLoader() {
     }
@@ -36,7 +40,9 @@ public final class ConfigLoader {
                 protocols(source),
                 positiveInt(source, PARAM_MIN_PATH_SEGMENTS, DEFAULT_MIN_PATH_SEGMENTS),
                 storageDir(source),
-                bool(source, PARAM_FSYNC, DEFAULT_FSYNC));
+                bool(source, PARAM_FSYNC, DEFAULT_FSYNC),
+                corsOrigins(source),
+                nonNegativeInt(source, PARAM_CORS_MAX_AGE, DEFAULT_CORS_MAX_AGE));
     }
 
     private static byte[] secret(ParameterSource source) {
@@ -96,6 +102,25 @@ public final class ConfigLoader {
         return protocols;
     }
 
+    /** {@code *}, or a comma-separated list of exact origins such as {@code https://chat.example.org}. */
+    private static Set<String> corsOrigins(ParameterSource source) {
+        String value = source.get(PARAM_CORS_ALLOWED_ORIGINS);
+        if (value == null || value.trim().equals(ANY_ORIGIN)) {
+            return Set.of(ANY_ORIGIN);
+        }
+        Set<String> origins = new TreeSet<>();
+        for (String origin : value.split(",", -1)) {
+            String trimmed = origin.trim();
+            if (!ORIGIN.matcher(trimmed).matches()) {
+                throw ConfigException.badValue(PARAM_CORS_ALLOWED_ORIGINS, value, "[" + trimmed
+                        + "] is not an origin; expected * or a comma-separated list like https://chat.example.org");
+            }
+            // Browsers send scheme and host in lower case.
+            origins.add(trimmed.toLowerCase(Locale.ROOT));
+        }
+        return origins;
+    }
+
     private static Path storageDir(ParameterSource source) {
         String value = source.get(PARAM_STORAGE_DIR);
         if (value == null) {
@@ -146,6 +171,22 @@ public final class ConfigLoader {
         throw ConfigException.badValue(name, value, "expected a positive whole number");
     }
 
+    private static int nonNegativeInt(ParameterSource source, String name, int defaultValue) {
+        String value = source.get(name);
+        if (value == null) {
+            return defaultValue;
+        }
+        try {
+            int parsed = Integer.parseInt(value.trim());
+            if (parsed >= 0) {
+                return parsed;
+            }
+        } catch (NumberFormatException e) {
+            // reported below with the parameter's name
+        }
+        throw ConfigException.badValue(name, value, "expected a whole number of seconds, 0 or more");
+    }
+
     private static boolean bool(ParameterSource source, String name, boolean defaultValue) {
         String value = source.get(name);
         if (value == null) {
@@ -166,7 +207,7 @@ public final class ConfigLoader {
         for (String name : source.names()) {
             if (name.startsWith(PREFIX) && !KNOWN_PARAMETERS.contains(name)) {
                 LOG.log(Level.WARNING, "Ignoring unknown configuration parameter [{0}]; known parameters are {1}",
-                        name, new java.util.TreeSet<>(KNOWN_PARAMETERS));
+                        name, new TreeSet<>(KNOWN_PARAMETERS));
             }
         }
     }

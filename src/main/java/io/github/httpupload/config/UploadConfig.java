@@ -21,15 +21,22 @@ public final class UploadConfig {
     public static final String PARAM_PROTOCOLS = "httpupload.protocols";
     public static final String PARAM_MIN_PATH_SEGMENTS = "httpupload.minPathSegments";
     public static final String PARAM_FSYNC = "httpupload.fsync";
+    public static final String PARAM_CORS_ALLOWED_ORIGINS = "httpupload.cors.allowedOrigins";
+    public static final String PARAM_CORS_MAX_AGE = "httpupload.cors.maxAge";
 
     /** Every parameter this project reads; any other {@code httpupload.*} name is warned about. */
     public static final Set<String> KNOWN_PARAMETERS = Set.of(PARAM_SECRET, PARAM_SECRET_FILE,
-            PARAM_STORAGE_DIR, PARAM_MAX_FILE_SIZE, PARAM_PROTOCOLS, PARAM_MIN_PATH_SEGMENTS, PARAM_FSYNC);
+            PARAM_STORAGE_DIR, PARAM_MAX_FILE_SIZE, PARAM_PROTOCOLS, PARAM_MIN_PATH_SEGMENTS, PARAM_FSYNC,
+            PARAM_CORS_ALLOWED_ORIGINS, PARAM_CORS_MAX_AGE);
 
     public static final long DEFAULT_MAX_FILE_SIZE = 104_857_600L;
     public static final Set<TokenProtocol> DEFAULT_PROTOCOLS = Collections.unmodifiableSet(EnumSet.allOf(TokenProtocol.class));
     public static final int DEFAULT_MIN_PATH_SEGMENTS = 2;
     public static final boolean DEFAULT_FSYNC = true;
+    /** Any origin may use the service from a browser: download URLs are shared in chats anyway. */
+    public static final String ANY_ORIGIN = "*";
+    /** One day: browsers cap it lower (Chromium at two hours) where they prefer. */
+    public static final int DEFAULT_CORS_MAX_AGE = 86400;
 
     /** The servlet-context attribute under which {@code UploadConfigListener} publishes the parsed configuration. */
     public static final String ATTRIBUTE = UploadConfig.class.getName();
@@ -40,15 +47,20 @@ public final class UploadConfig {
     private final int minPathSegments;
     private final Path storageDir;
     private final boolean fsync;
+    private final Set<String> corsAllowedOrigins;
+    private final int corsMaxAge;
 
     UploadConfig(SecretKeySpec hmacKey, long maxFileSize, Set<TokenProtocol> protocols,
-                 int minPathSegments, Path storageDir, boolean fsync) {
+                 int minPathSegments, Path storageDir, boolean fsync,
+                 Set<String> corsAllowedOrigins, int corsMaxAge) {
         this.hmacKey = hmacKey;
         this.maxFileSize = maxFileSize;
         this.protocols = Collections.unmodifiableSet(EnumSet.copyOf(protocols));
         this.minPathSegments = minPathSegments;
         this.storageDir = storageDir;
         this.fsync = fsync;
+        this.corsAllowedOrigins = Set.copyOf(corsAllowedOrigins);
+        this.corsMaxAge = corsMaxAge;
     }
 
     /** The shared secret as an HMAC-SHA256 key. */
@@ -86,6 +98,16 @@ public final class UploadConfig {
         return fsync;
     }
 
+    /** Browser origins allowed to use the service: {@link #ANY_ORIGIN} alone, or exact origins. */
+    public Set<String> corsAllowedOrigins() {
+        return corsAllowedOrigins;
+    }
+
+    /** Seconds a browser may cache a preflight answer. */
+    public int corsMaxAge() {
+        return corsMaxAge;
+    }
+
     @Override
     public String toString() {
         return PARAM_STORAGE_DIR + "=" + (storageDir == null ? "(not set)" : storageDir)
@@ -93,6 +115,8 @@ public final class UploadConfig {
                 + ", " + PARAM_PROTOCOLS + "=" + protocols.stream().map(TokenProtocol::parameter).collect(Collectors.joining(","))
                 + ", " + PARAM_MIN_PATH_SEGMENTS + "=" + minPathSegments
                 + ", " + PARAM_FSYNC + "=" + fsync
+                + ", " + PARAM_CORS_ALLOWED_ORIGINS + "=" + String.join(",", new java.util.TreeSet<>(corsAllowedOrigins))
+                + ", " + PARAM_CORS_MAX_AGE + "=" + corsMaxAge
                 + ", secret=(set)";
     }
 }

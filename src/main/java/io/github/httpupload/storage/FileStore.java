@@ -72,14 +72,15 @@ public final class FileStore {
 
     /** Opens the file stored under {@code slotPath}, if there is one. The caller closes it. */
     public Optional<StoredFile> open(String slotPath) throws IOException {
+        Path location = location(slotPath);
         FileChannel channel;
         try {
-            channel = FileChannel.open(location(slotPath), StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS);
+            channel = FileChannel.open(location, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS);
         } catch (NoSuchFileException e) {
             return Optional.empty();
         }
         try {
-            return Optional.of(new StoredFile(channel, FileHeader.read(channel)));
+            return Optional.of(new StoredFile(location, channel, FileHeader.read(channel)));
         } catch (IOException | RuntimeException e) {
             channel.close();
             throw e;

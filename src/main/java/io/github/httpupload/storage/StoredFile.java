@@ -3,6 +3,7 @@ package io.github.httpupload.storage;
 import java.io.Closeable;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
+import java.nio.file.Path;
 import java.time.Instant;
 
 /**
@@ -11,11 +12,13 @@ import java.time.Instant;
  */
 public final class StoredFile implements Closeable {
 
+    private final Path path;
     private final FileChannel channel;
     private final FileHeader header;
     private final long size;
 
-    StoredFile(FileChannel channel, FileHeader header) throws IOException {
+    StoredFile(Path path, FileChannel channel, FileHeader header) throws IOException {
+        this.path = path;
         this.channel = channel;
         this.header = header;
         this.size = channel.size() - header.length();
@@ -42,6 +45,11 @@ public final class StoredFile implements Closeable {
     /** Where the content starts in {@link #channel()}. */
     public long contentOffset() {
         return header.length();
+    }
+
+    /** Where the file lives, for zero-copy serving by the container (Tomcat's sendfile). */
+    public Path path() {
+        return path;
     }
 
     public FileChannel channel() {

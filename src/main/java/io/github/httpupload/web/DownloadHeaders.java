@@ -7,9 +7,10 @@ import java.nio.charset.StandardCharsets;
 import java.util.Locale;
 
 /**
- * The headers every download carries (PROTOCOL.md §7): a Content-Disposition that shows media and
- * plain text inline and offers everything else as an attachment under its original name, and
- * headers that stop a browser from running or framing what users uploaded.
+ * The headers every download carries (PROTOCOL.md §7): validators and caching for files that never
+ * change, a Content-Disposition that shows media and plain text inline and offers everything else
+ * as an attachment under its original name, and headers that stop a browser from running or
+ * framing what users uploaded.
  */
 final class DownloadHeaders {
 
@@ -20,7 +21,27 @@ final class DownloadHeaders {
     private DownloadHeaders() {
     }
 
-    static void apply(HttpServletResponse response, StoredFile file) {
+    /** Stored files never change, so caches may keep them for a year without asking again. */
+    static final String CACHE_CONTROL = "public, max-age=31536000, immutable";
+
+    /**
+     * A strong entity tag from what the header already holds (store time and size): nothing is
+     * hashed per request, and a file stored again after a deletion gets another tag.
+     */
+    static String etag(StoredFile file) {
+        return "\"" + Long.toHexString(file.storedAt().toEpochMilli()) + "-" + Long.toHexString(file.size()) + "\"";
+    }
+
+    /** The headers that 200, 206 and 304 answers share. */
+    static void applyValidators(HttpServletResponse response, String etag, long lastModified) {
+        response.setHeader("ETag", etag);
+        response.setDateHeader("Last-Modified", lastModified);
+        response.setHeader("Cache-Control", CACHE_CONTROL);
+        response.setHeader("Accept-Ranges", "bytes");
+    }
+
+    /** The headers of an answer that carries the file's content. */
+    static void applyContentHeaders(HttpServletResponse response, StoredFile file) {
         response.setHeader("Content-Disposition", contentDisposition(file.contentType(), fileName(file.slotPath())));
         response.setHeader("X-Content-Type-Options", "nosniff");
         response.setHeader("Content-Security-Policy", CONTENT_SECURITY_POLICY);

@@ -8,19 +8,14 @@ import io.github.httpupload.config.ParameterSource;
 import io.github.httpupload.storage.AlreadyStoredException;
 import io.github.httpupload.storage.FileStore;
 import io.github.httpupload.storage.IncompleteUploadException;
-import io.github.httpupload.storage.StoredFile;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 
-import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.lang.System.Logger.Level;
-import java.nio.channels.Channels;
-import java.nio.channels.WritableByteChannel;
-import java.util.Optional;
 
 /**
  * Stores PUT bodies that {@link HmacAuthFilter} verified and serves them back with GET and HEAD.
@@ -33,12 +28,14 @@ public class UploadServlet extends HttpServlet {
     static final String ALLOW = "GET, HEAD, PUT, OPTIONS";
 
     private transient FileStore store;
+    private transient DownloadHandler downloads;
 
     @Override
     public void init() throws ServletException {
         try {
             store = Startup.fileStore(Startup.config(getServletContext(), ParameterSource.of(getServletConfig()),
                     getInitParameterNames()));
+            downloads = new DownloadHandler(store);
         } catch (ConfigException e) {
             throw new ServletException(e.getMessage(), e);
         }
@@ -48,8 +45,8 @@ public class UploadServlet extends HttpServlet {
     protected void service(HttpServletRequest request, HttpServletResponse response) throws IOException {
         try {
             switch (request.getMethod()) {
-                case "GET" -> download(request, response, true);
-                case "HEAD" -> download(request, response, false);
+                case "GET" -> downloads.serve(request, response, true);
+                case "HEAD" -> downloads.serve(request, response, false);
                 case "PUT" -> upload(request, response);
                 case "OPTIONS" -> {
                     response.setHeader("Allow", ALLOW);
@@ -96,37 +93,6 @@ public class UploadServlet extends HttpServlet {
         }
         response.setStatus(HttpServletResponse.SC_CREATED);
         response.setContentLength(0);
-    }
-
-    private void download(HttpServletRequest request, HttpServletResponse response, boolean withBody) throws IOException {
-        SlotPath path = slotPathOrNull(request);
-        Optional<StoredFile> found = path == null ? Optional.empty() : store.open(path.value());
-        if (found.isEmpty()) {
-            Responses.error(response, HttpServletResponse.SC_NOT_FOUND, "Not found", false);
-            return;
-        }
-        try (StoredFile file = found.get()) {
-            response.setStatus(HttpServletResponse.SC_OK);
-            response.setContentType(file.contentType());
-            response.setContentLengthLong(file.size());
-            DownloadHeaders.apply(response, file);
-            if (withBody) {
-                copy(file, Channels.newChannel(response.getOutputStream()));
-            }
-        }
-    }
-
-    /** transferTo may move fewer bytes than asked for, so it is called until the content is sent. */
-    private static void copy(StoredFile file, WritableByteChannel out) throws IOException {
-        long position = file.contentOffset();
-        long end = position + file.size();
-        while (position < end) {
-            long sent = file.channel().transferTo(position, end - position, out);
-            if (sent <= 0) {
-                throw new EOFException("stored file ended early: " + file.slotPath());
-            }
-            position += sent;
-        }
     }
 
     /** The request's slot path; {@code null} when it cannot name a stored file (answered as 404). */

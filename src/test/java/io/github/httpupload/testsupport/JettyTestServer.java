@@ -2,6 +2,7 @@ package io.github.httpupload.testsupport;
 
 import io.github.httpupload.web.HmacAuthFilter;
 import io.github.httpupload.web.UploadConfigListener;
+import io.github.httpupload.web.UploadCorsFilter;
 import io.github.httpupload.web.UploadServlet;
 import jakarta.servlet.DispatcherType;
 import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
@@ -56,6 +57,7 @@ public final class JettyTestServer implements TestServer {
         contextParameters.forEach(context::setInitParameter);
         context.addEventListener(new UploadConfigListener());
         if (withFilter) {
+            context.addFilter(UploadCorsFilter.class, "/*", EnumSet.of(DispatcherType.REQUEST));
             context.addFilter(HmacAuthFilter.class, "/*", EnumSet.of(DispatcherType.REQUEST));
         }
         ServletHolder servlet = context.addServlet(UploadServlet.class, "/*");

@@ -18,7 +18,7 @@ public interface TestServer extends AutoCloseable {
     @Override
     void close() throws Exception;
 
-    /** Starts one kind of container with context parameters, with or without the filter. */
+    /** Starts one kind of container with context parameters, with or without the filters (CORS, then token). */
     interface Factory {
         TestServer start(Map<String, String> contextParameters, boolean withFilter) throws Exception;
     }

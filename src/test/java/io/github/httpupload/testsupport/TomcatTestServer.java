@@ -2,6 +2,7 @@ package io.github.httpupload.testsupport;
 
 import io.github.httpupload.web.HmacAuthFilter;
 import io.github.httpupload.web.UploadConfigListener;
+import io.github.httpupload.web.UploadCorsFilter;
 import io.github.httpupload.web.UploadServlet;
 import org.apache.catalina.Context;
 import org.apache.catalina.LifecycleState;
@@ -58,14 +59,8 @@ public final class TomcatTestServer implements TestServer {
         addContextXmlParameters(context, contextParameters);
         context.addApplicationListener(UploadConfigListener.class.getName());
         if (withFilter) {
-            FilterDef filter = new FilterDef();
-            filter.setFilterName("HmacAuthFilter");
-            filter.setFilterClass(HmacAuthFilter.class.getName());
-            context.addFilterDef(filter);
-            FilterMap mapping = new FilterMap();
-            mapping.setFilterName("HmacAuthFilter");
-            mapping.addURLPatternDecoded("/*");
-            context.addFilterMap(mapping);
+            addFilter(context, UploadCorsFilter.class);
+            addFilter(context, HmacAuthFilter.class);
         }
         Wrapper servlet = Tomcat.addServlet(context, "UploadServlet", UploadServlet.class.getName());
         servlet.setLoadOnStartup(1);
@@ -75,6 +70,17 @@ public final class TomcatTestServer implements TestServer {
             tomcat.start();
             return new TomcatTestServer(tomcat, context, connector, log.text());
         }
+    }
+
+    private static void addFilter(Context context, Class<?> filterClass) {
+        FilterDef filter = new FilterDef();
+        filter.setFilterName(filterClass.getSimpleName());
+        filter.setFilterClass(filterClass.getName());
+        context.addFilterDef(filter);
+        FilterMap mapping = new FilterMap();
+        mapping.setFilterName(filterClass.getSimpleName());
+        mapping.addURLPatternDecoded("/*");
+        context.addFilterMap(mapping);
     }
 
     /** What {@code <Parameter name=".." value=".." override="false"/>} in a context.xml does. */

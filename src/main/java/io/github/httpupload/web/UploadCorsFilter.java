@@ -1,0 +1,86 @@
+package io.github.httpupload.web;
+
+import io.github.httpupload.config.ConfigException;
+import io.github.httpupload.config.ParameterSource;
+import io.github.httpupload.config.UploadConfig;
+import jakarta.servlet.FilterChain;
+import jakarta.servlet.FilterConfig;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.http.HttpFilter;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+
+import java.io.IOException;
+import java.util.Set;
+
+/**
+ * CORS for browser-based XMPP clients (Converse.js, Movim, JSXC; PROTOCOL.md §8). Map it before
+ * {@link HmacAuthFilter}: it answers preflights without authentication and puts the CORS headers
+ * on every response before anything else runs, so refusals (403, 409, 411, 413) carry them too and
+ * the browser shows the real error instead of a CORS failure.
+ */
+public class UploadCorsFilter extends HttpFilter {
+
+    private static final long serialVersionUID = 1L;
+
+    static final String ALLOW_METHODS = "GET, HEAD, PUT, OPTIONS";
+    static final String ALLOW_HEADERS = "Authorization, Content-Type";
+    static final String EXPOSE_HEADERS = "Content-Disposition, Content-Range, Accept-Ranges, ETag, Last-Modified";
+
+    private transient Set<String> allowedOrigins;
+    private transient boolean anyOrigin;
+    private transient String maxAge;
+
+    @Override
+    public void init(FilterConfig filterConfig) throws ServletException {
+        super.init(filterConfig);
+        UploadConfig config;
+        try {
+            config = Startup.config(filterConfig.getServletContext(), ParameterSource.of(filterConfig),
+                    filterConfig.getInitParameterNames());
+        } catch (ConfigException e) {
+            throw new ServletException(e.getMessage(), e);
+        }
+        allowedOrigins = config.corsAllowedOrigins();
+        anyOrigin = allowedOrigins.contains(UploadConfig.ANY_ORIGIN);
+        maxAge = Integer.toString(config.corsMaxAge());
+    }
+
+    @Override
+    protected void doFilter(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
+            throws IOException, ServletException {
+        String origin = request.getHeader("Origin");
+        boolean allowed = allowOrigin(origin, response);
+        if (allowed && isPreflight(request, origin)) {
+            response.setHeader("Access-Control-Allow-Methods", ALLOW_METHODS);
+            response.setHeader("Access-Control-Allow-Headers", ALLOW_HEADERS);
+            response.setHeader("Access-Control-Max-Age", maxAge);
+            response.setStatus(HttpServletResponse.SC_NO_CONTENT);
+            return;
+        }
+        if (allowed) {
+            response.setHeader("Access-Control-Expose-Headers", EXPOSE_HEADERS);
+        }
+        chain.doFilter(request, response);
+    }
+
+    /** Sets Access-Control-Allow-Origin when {@code origin} may use the service; says whether it did. */
+    private boolean allowOrigin(String origin, HttpServletResponse response) {
+        if (anyOrigin) {
+            response.setHeader("Access-Control-Allow-Origin", "*");
+            return true;
+        }
+        // The answer depends on the Origin header, so caches must key on it.
+        response.addHeader("Vary", "Origin");
+        if (origin != null && allowedOrigins.contains(origin)) {
+            response.setHeader("Access-Control-Allow-Origin", origin);
+            return true;
+        }
+        return false;
+    }
+
+    private static boolean isPreflight(HttpServletRequest request, String origin) {
+        return "OPTIONS".equals(request.getMethod()) && origin != null
+                && request.getHeader("Access-Control-Request-Method") != null;
+    }
+}
