@@ -124,7 +124,7 @@ final class DownloadHandler {
         request.setAttribute(SENDFILE_FILENAME, file.path().toAbsolutePath().toString());
         request.setAttribute(SENDFILE_START, start);
         request.setAttribute(SENDFILE_END, end);
-        LOG.log(Level.DEBUG, "sendfile {0} bytes {1}-{2}", file.slotPath(), start, end);
+        LOG.log(Level.DEBUG, "sendfile {0} bytes {1}-{2}", file.slotPath(), Long.toString(start), Long.toString(end));
         return true;
     }
 

@@ -37,6 +37,8 @@ class ConfigLoaderTest {
         assertEquals(2, config.minPathSegments());
         assertTrue(config.fsync());
         assertTrue(config.storageDir().isEmpty());
+        assertEquals(java.util.Set.of("*"), config.corsAllowedOrigins());
+        assertEquals(86400, config.corsMaxAge());
         assertArrayEquals(SECRET.getBytes(StandardCharsets.UTF_8), config.hmacKey().getEncoded());
     }
 
@@ -47,13 +49,17 @@ class ConfigLoaderTest {
                 UploadConfig.PARAM_MAX_FILE_SIZE, " 5000 ",
                 UploadConfig.PARAM_PROTOCOLS, "v2, token",
                 UploadConfig.PARAM_MIN_PATH_SEGMENTS, "3",
-                UploadConfig.PARAM_FSYNC, "FALSE"));
+                UploadConfig.PARAM_FSYNC, "FALSE",
+                UploadConfig.PARAM_CORS_ALLOWED_ORIGINS, "https://Chat.Example.org , http://127.0.0.1:5280",
+                UploadConfig.PARAM_CORS_MAX_AGE, "0"));
 
         assertEquals(dir, config.requireStorageDir());
         assertEquals(5000L, config.maxFileSize());
         assertEquals(EnumSet.of(TokenProtocol.V2, TokenProtocol.TOKEN), config.protocols());
         assertEquals(3, config.minPathSegments());
         assertFalse(config.fsync());
+        assertEquals(java.util.Set.of("https://chat.example.org", "http://127.0.0.1:5280"), config.corsAllowedOrigins());
+        assertEquals(0, config.corsMaxAge());
     }
 
     @Test
@@ -86,7 +92,13 @@ class ConfigLoaderTest {
                 arguments(UploadConfig.PARAM_MIN_PATH_SEGMENTS, "two"),
                 arguments(UploadConfig.PARAM_FSYNC, "yes"),
                 arguments(UploadConfig.PARAM_STORAGE_DIR, "relative/uploads"),
-                arguments(UploadConfig.PARAM_SECRET_FILE, "/nonexistent/secret"));
+                arguments(UploadConfig.PARAM_SECRET_FILE, "/nonexistent/secret"),
+                arguments(UploadConfig.PARAM_CORS_ALLOWED_ORIGINS, "chat.example.org"),
+                arguments(UploadConfig.PARAM_CORS_ALLOWED_ORIGINS, "https://chat.example.org/"),
+                arguments(UploadConfig.PARAM_CORS_ALLOWED_ORIGINS, "https://a.example, *"),
+                arguments(UploadConfig.PARAM_CORS_ALLOWED_ORIGINS, ""),
+                arguments(UploadConfig.PARAM_CORS_MAX_AGE, "-1"),
+                arguments(UploadConfig.PARAM_CORS_MAX_AGE, "a day"));
     }
 
     @ParameterizedTest(name = "{0}=[{1}] is refused with a message naming both")

@@ -10,4 +10,9 @@ class JettyUploadTest extends UploadContract {
     TestServer.Factory container() {
         return JettyTestServer.factory();
     }
+
+    @Override
+    boolean offersSendfile() {
+        return false;
+    }
 }

@@ -10,4 +10,9 @@ class TomcatUploadTest extends UploadContract {
     TestServer.Factory container() {
         return TomcatTestServer.factory();
     }
+
+    @Override
+    boolean offersSendfile() {
+        return true;
+    }
 }

@@ -60,6 +60,9 @@ abstract class UploadContract {
 
     abstract TestServer.Factory container();
 
+    /** Whether the container offers zero-copy sendfile to servlets (Tomcat does, Jetty does not). */
+    abstract boolean offersSendfile();
+
     @BeforeAll
     void start() throws Exception {
         sandbox = Files.createTempDirectory("upload-contract");
@@ -420,6 +423,259 @@ abstract class UploadContract {
         assertEquals("GET, HEAD, PUT, OPTIONS", response.header("Allow"));
     }
 
+    // ---- validators, conditional requests, ranges ---------------------------------------------
+
+    @Test
+    void downloadsCarryValidatorsAndCachingHeaders() throws IOException {
+        String path = stored("cache.txt", 10_000);
+
+        for (String method : List.of("GET", "HEAD")) {
+            Response response = RawHttp.request(method, url(path)).send(port());
+            assertEquals(200, response.status());
+            assertTrue(response.header("ETag").matches("\"[0-9a-f]+-[0-9a-f]+\""), response.header("ETag"));
+            assertTrue(response.header("Last-Modified").endsWith(" GMT"), response.header("Last-Modified"));
+            assertEquals("public, max-age=31536000, immutable", response.header("Cache-Control"));
+            assertEquals("bytes", response.header("Accept-Ranges"));
+        }
+    }
+
+    @ParameterizedTest(name = "Range: {0} -> 206 {1}")
+    @MethodSource("ranges")
+    void aSingleRangeIsAnsweredWith206(String range, String contentRange, int from, int to) throws IOException {
+        String path = stored("range.bin", 100_000);
+        byte[] content = get(path).body();
+
+        Response partial = RawHttp.request("GET", url(path)).header("Range", range).send(port());
+
+        assertEquals(206, partial.status(), partial.text());
+        assertEquals(contentRange, partial.header("Content-Range"));
+        assertEquals(Integer.toString(to - from), partial.header("Content-Length"));
+        assertArrayEquals(java.util.Arrays.copyOfRange(content, from, to), partial.body());
+        assertEquals("application/octet-stream", partial.header("Content-Type"));
+    }
+
+    static Stream<Arguments> ranges() {
+        return Stream.of(
+                arguments("bytes=0-1", "bytes 0-1/100000", 0, 2),
+                arguments("bytes=0-65535", "bytes 0-65535/100000", 0, 65536),
+                arguments("bytes=99990-", "bytes 99990-99999/100000", 99990, 100000),
+                arguments("bytes=-10", "bytes 99990-99999/100000", 99990, 100000),
+                arguments("bytes=50000-999999", "bytes 50000-99999/100000", 50000, 100000),
+                arguments("bytes=12345-80000", "bytes 12345-80000/100000", 12345, 80001));
+    }
+
+    @ParameterizedTest(name = "Range: {0} -> 416")
+    @ValueSource(strings = {"bytes=100000-", "bytes=200000-300000", "bytes=-0"})
+    void anUnsatisfiableRangeIs416WithTheSize(String range) throws IOException {
+        String path = stored("small.bin", 100_000);
+
+        Response response = RawHttp.request("GET", url(path)).header("Range", range).send(port());
+
+        assertPlainTextError(416, response);
+        assertEquals("bytes */100000", response.header("Content-Range"));
+    }
+
+    @ParameterizedTest(name = "Range: {0} -> the whole file")
+    @ValueSource(strings = {"bytes=0-1,5-6", "bytes=5-1", "pages=1-2", "bytes=x-"})
+    void multipleOrMalformedRangesGetTheWholeFile(String range) throws IOException {
+        String path = stored("whole.bin", 5_000);
+
+        Response response = RawHttp.request("GET", url(path)).header("Range", range).send(port());
+
+        assertEquals(200, response.status());
+        assertEquals(5_000, response.body().length);
+        assertNull(response.header("Content-Range"));
+    }
+
+    @Test
+    void headIgnoresRange() throws IOException {
+        String path = stored("head.bin", 5_000);
+
+        Response head = RawHttp.request("HEAD", url(path)).header("Range", "bytes=0-1").send(port());
+
+        assertEquals(200, head.status());
+        assertEquals("5000", head.header("Content-Length"));
+    }
+
+    @Test
+    void ifRangeHonoursTheRangeOnlyForThisVersion() throws IOException {
+        String path = stored("if-range.bin", 5_000);
+        Response full = get(path);
+
+        Response sameTag = RawHttp.request("GET", url(path)).header("Range", "bytes=0-1")
+                .header("If-Range", full.header("ETag")).send(port());
+        Response sameDate = RawHttp.request("GET", url(path)).header("Range", "bytes=0-1")
+                .header("If-Range", full.header("Last-Modified")).send(port());
+        Response otherTag = RawHttp.request("GET", url(path)).header("Range", "bytes=0-1")
+                .header("If-Range", "\"something-else\"").send(port());
+        Response weakTag = RawHttp.request("GET", url(path)).header("Range", "bytes=0-1")
+                .header("If-Range", "W/" + full.header("ETag")).send(port());
+
+        assertEquals(206, sameTag.status());
+        assertEquals(206, sameDate.status());
+        assertEquals(200, otherTag.status());
+        assertEquals(5_000, otherTag.body().length);
+        assertEquals(200, weakTag.status());
+    }
+
+    @Test
+    void conditionalRequestsFollowRfc9110() throws IOException {
+        String path = stored("conditional.bin", 1_000);
+        Response full = get(path);
+        String etag = full.header("ETag");
+        String lastModified = full.header("Last-Modified");
+        String longAgo = "Sat, 01 Jan 2000 00:00:00 GMT";
+        String farAhead = "Fri, 01 Jan 2100 00:00:00 GMT";
+
+        assertNotModified(conditional(path, "If-None-Match", etag), etag);
+        assertNotModified(conditional(path, "If-None-Match", "\"other\", " + etag), etag);
+        assertNotModified(conditional(path, "If-None-Match", "W/" + etag), etag);
+        assertNotModified(conditional(path, "If-None-Match", "*"), etag);
+        assertEquals(200, conditional(path, "If-None-Match", "\"other\"").status());
+        assertNotModified(conditional(path, "If-Modified-Since", lastModified), etag);
+        assertNotModified(conditional(path, "If-Modified-Since", farAhead), etag);
+        assertEquals(200, conditional(path, "If-Modified-Since", longAgo).status());
+        assertEquals(200, conditional(path, "If-Modified-Since", "not a date").status());
+        // If-None-Match wins over If-Modified-Since.
+        assertEquals(200, RawHttp.request("GET", url(path)).header("If-None-Match", "\"other\"")
+                .header("If-Modified-Since", farAhead).send(port()).status());
+        assertEquals(200, conditional(path, "If-Match", etag).status());
+        assertPlainTextError(412, conditional(path, "If-Match", "\"other\""));
+        assertPlainTextError(412, conditional(path, "If-Unmodified-Since", longAgo));
+        assertEquals(200, conditional(path, "If-Unmodified-Since", farAhead).status());
+    }
+
+    @Test
+    void aThreeGiBFileIsServedWithLongLengthsAndOffsets() throws IOException {
+        String path = stored("sparse.bin", 1_000);
+        long size = 3L * 1024 * 1024 * 1024 + 7;
+        Path file = storedFileOf(path);
+        long header = Files.size(file) - 1_000;
+        try (java.io.RandomAccessFile sparse = new java.io.RandomAccessFile(file.toFile(), "rw")) {
+            // Stored files never change; this test grows one on disk, sparsely, to reach 3 GiB cheaply.
+            sparse.setLength(header + size);
+            sparse.seek(header + size - 3);
+            sparse.write(new byte[] {'e', 'n', 'd'});
+        }
+
+        Response head = RawHttp.request("HEAD", url(path)).send(port());
+        Response tail = RawHttp.request("GET", url(path)).header("Range", "bytes=-100000").send(port());
+        Response middle = RawHttp.request("GET", url(path)).header("Range", "bytes=2147483640-2147483659").send(port());
+
+        assertEquals(Long.toString(size), head.header("Content-Length"));
+        assertEquals(206, tail.status());
+        assertEquals("bytes " + (size - 100_000) + "-" + (size - 1) + "/" + size, tail.header("Content-Range"));
+        assertEquals(100_000, tail.body().length);
+        assertEquals("end", new String(tail.body(), 100_000 - 3, 3, StandardCharsets.US_ASCII));
+        assertEquals(206, middle.status());
+        assertArrayEquals(new byte[20], middle.body());
+    }
+
+    @Test
+    void largeGetBodiesUseSendfileWhereTheContainerOffersIt() throws IOException {
+        String large = stored("large.bin", 200_000);
+        String small = stored("small.bin", 1_000);
+
+        String log;
+        Response fullGet;
+        Response rangeGet;
+        try (LogCapture capture = new LogCapture(Level.FINE)) {
+            fullGet = get(large);
+            rangeGet = RawHttp.request("GET", url(large)).header("Range", "bytes=100000-199999").send(port());
+            assertEquals(200, RawHttp.request("HEAD", url(large)).send(port()).status());
+            assertEquals(200, get(small).status());
+            log = capture.text();
+        }
+
+        assertEquals(200_000, fullGet.body().length);
+        assertArrayEquals(java.util.Arrays.copyOfRange(fullGet.body(), 100_000, 200_000), rangeGet.body());
+        List<String> sendfiles = log.lines().filter(line -> line.contains(": sendfile ")).toList();
+        if (offersSendfile()) {
+            // One for the full GET, one for the range (offsets past the stored header); none for HEAD or small files.
+            assertEquals(2, sendfiles.size(), log);
+            assertTrue(sendfiles.stream().allMatch(line -> line.contains(large)), log);
+        } else {
+            assertEquals(List.of(), sendfiles);
+        }
+    }
+
+    // ---- CORS for browser clients ---------------------------------------------------------------
+
+    @Test
+    void aBrowserPreflightPutAndGetSequenceWorks() throws IOException {
+        String origin = "https://chat.example.org";
+        String path = newSlot() + "/from the browser.png";
+        byte[] content = bytes("png bytes");
+        String target = url(path) + "?v2=" + tokens.sign(TokenProtocol.V2, path, content.length, "image/png");
+
+        Response preflight = RawHttp.request("OPTIONS", target).header("Origin", origin)
+                .header("Access-Control-Request-Method", "PUT")
+                .header("Access-Control-Request-Headers", "content-type").send(port());
+        Response put = RawHttp.request("PUT", target).header("Origin", origin)
+                .header("Content-Type", "image/png").body(content).send(port());
+        Response get = RawHttp.request("GET", url(path)).header("Origin", origin).send(port());
+
+        assertTrue(preflight.status() == 200 || preflight.status() == 204, "preflight " + preflight.status());
+        assertEquals("*", preflight.header("Access-Control-Allow-Origin"));
+        assertTrue(preflight.header("Access-Control-Allow-Methods").contains("PUT"));
+        assertTrue(preflight.header("Access-Control-Allow-Headers").toLowerCase().contains("content-type"));
+        assertEquals("86400", preflight.header("Access-Control-Max-Age"));
+        assertEquals(201, put.status(), put.text());
+        assertEquals("*", put.header("Access-Control-Allow-Origin"));
+        assertEquals(200, get.status());
+        assertEquals("*", get.header("Access-Control-Allow-Origin"));
+        assertArrayEquals(content, get.body());
+    }
+
+    @Test
+    void errorsCarryCorsHeadersSoBrowsersSeeTheRealStatus() throws IOException {
+        String origin = "https://chat.example.org";
+        String path = stored("cors-errors.txt", 10);
+        String fresh = newSlot() + "/new.txt";
+
+        List<Response> errors = List.of(
+                RawHttp.request("PUT", url(fresh) + "?v=" + "0".repeat(64)).header("Origin", origin).body(bytes("x")).send(port()),
+                RawHttp.request("PUT", url(path) + "?v=" + tokens.sign(TokenProtocol.V, path, 10, null))
+                        .header("Origin", origin).body(new byte[10]).send(port()),
+                RawHttp.request("PUT", url(fresh) + "?v=" + tokens.sign(TokenProtocol.V, fresh, 5, null))
+                        .header("Origin", origin).header("Transfer-Encoding", "chunked")
+                        .body(new ByteArrayInputStream(bytes("5\r\nhello\r\n0\r\n\r\n"))).send(port()),
+                RawHttp.request("PUT", url(fresh) + "?v=" + tokens.sign(TokenProtocol.V, fresh, MAX_FILE_SIZE + 1, null))
+                        .header("Origin", origin).header("Content-Length", MAX_FILE_SIZE + 1).send(port()),
+                RawHttp.request("GET", url(fresh)).header("Origin", origin).send(port()));
+
+        assertEquals(List.of(403, 409, 411, 413, 404), errors.stream().map(Response::status).toList());
+        for (Response error : errors) {
+            assertEquals("*", error.header("Access-Control-Allow-Origin"), "status " + error.status());
+        }
+    }
+
+    @Test
+    void configuredOriginsAreEchoedAndOthersGetNoCorsHeaders() throws Exception {
+        try (TestServer restricted = container().start(Map.of(
+                UploadConfig.PARAM_SECRET, SECRET,
+                UploadConfig.PARAM_STORAGE_DIR, sandbox.resolve("cors-storage").toString(),
+                UploadConfig.PARAM_CORS_ALLOWED_ORIGINS, "https://chat.example.org, https://web.example.net:8443",
+                UploadConfig.PARAM_CORS_MAX_AGE, "600"), true)) {
+            assertTrue(restricted.started());
+            String target = url(newSlot() + "/x.txt");
+
+            Response allowed = RawHttp.request("OPTIONS", target).header("Origin", "https://web.example.net:8443")
+                    .header("Access-Control-Request-Method", "PUT").send(restricted.port());
+            Response other = RawHttp.request("OPTIONS", target).header("Origin", "https://evil.example.com")
+                    .header("Access-Control-Request-Method", "PUT").send(restricted.port());
+            Response get = RawHttp.request("GET", target).header("Origin", "https://chat.example.org").send(restricted.port());
+
+            assertEquals("https://web.example.net:8443", allowed.header("Access-Control-Allow-Origin"));
+            assertEquals("600", allowed.header("Access-Control-Max-Age"));
+            assertTrue(allowed.headers().get("vary").contains("Origin"), allowed.headers().toString());
+            assertNull(other.header("Access-Control-Allow-Origin"));
+            assertNull(other.header("Access-Control-Allow-Methods"));
+            assertEquals("https://chat.example.org", get.header("Access-Control-Allow-Origin"));
+            assertEquals(404, get.status());
+        }
+    }
+
     // ---- the servlet alone fails closed ---------------------------------------------------------
 
     @Test
@@ -486,6 +742,38 @@ abstract class UploadContract {
         assertFalse(response.text().contains("<html"), response.text());
         assertFalse(response.text().contains("Exception"), response.text());
         assertNull(response.header("Content-Disposition"));
+    }
+
+    /** Stores {@code size} pseudo-random bytes under a new slot; returns the decoded slot path. */
+    String stored(String name, int size) throws IOException {
+        String path = newSlot() + "/" + name;
+        byte[] content = new byte[size];
+        new java.util.Random(size).nextBytes(content);
+        Response put = put(path, TokenProtocol.V2, content, "application/octet-stream");
+        assertEquals(201, put.status(), put.text());
+        return path;
+    }
+
+    /** Where the store keeps {@code path}: files/<2 hex>/<sha-256 hex> (README, Storage layout). */
+    Path storedFileOf(String path) {
+        try {
+            String hash = java.util.HexFormat.of().formatHex(
+                    java.security.MessageDigest.getInstance("SHA-256").digest(path.getBytes(StandardCharsets.UTF_8)));
+            return storage.resolve("files").resolve(hash.substring(0, 2)).resolve(hash);
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private Response conditional(String path, String header, String value) throws IOException {
+        return RawHttp.request("GET", url(path)).header(header, value).send(port());
+    }
+
+    private static void assertNotModified(Response response, String etag) {
+        assertEquals(304, response.status());
+        assertEquals(0, response.body().length);
+        assertEquals(etag, response.header("ETag"));
+        assertEquals("public, max-age=31536000, immutable", response.header("Cache-Control"));
     }
 
     private List<Path> storedFiles() throws IOException {
