@@ -1,0 +1,182 @@
+#!/usr/bin/python3
+"""Turns the raw cells of one bench/run.sh run into the markdown report.
+
+  report.py CELLS_TSV META_FILE NOTES_FILE CLK_TCK > report.md
+
+CELLS_TSV  one line per measured cell (header line first), written by run.sh.
+META_FILE  "key<TAB>value" lines describing the run (versions, settings); printed as a list.
+NOTES_FILE free text lines (protocol probes) printed under "Observations".
+
+For each workload and server the round with the lowest total CPU per request is reported (the
+other rounds are listed beside it and in full in the second table), and its total CPU per
+request is divided by nginx's in the same way. CPU comes from /proc/<pid>/stat utime/stime in
+clock ticks (1/CLK_TCK s), so one tick is the resolution of every CPU figure.
+"""
+import csv
+import sys
+
+SERVERS = ["nginx", "default", "ours"]
+SERVER_LABEL = {
+    "nginx": "nginx (dav, sendfile)",
+    "default": "Tomcat DefaultServlet",
+    "ours": "http-upload-servlet",
+}
+# workload key -> (label, expected status, how the throughput is counted)
+WORKLOADS = {
+    "get4k": ("GET 4 KiB", "200", "received"),
+    "get1m": ("GET 1 MiB", "200", "received"),
+    "range": ("GET Range bytes=0-65535 of 1 MiB", "206", "received"),
+    "put1m": ("PUT 1 MiB, new file each (c=8)", "201", "sent"),
+    "put256": ("PUT 256 MiB, one (curl)", "201", "sent"),
+    "get256": ("GET 256 MiB, one (curl)", "200", "received"),
+}
+MIB = 1024 * 1024
+
+
+class Cell:
+    def __init__(self, row, tick_us):
+        self.workload = row["workload"]
+        self.server = row["server"]
+        self.round = row["round"]
+        self.requests = int(row["requests"])
+        self.duration_s = int(row["duration_us"]) / 1e6
+        self.bytes_received = int(row["bytes_received"])
+        self.bytes_sent = int(row["bytes_sent"])
+        self.statuses = row["statuses"]
+        self.status_gt399 = int(row["status_gt399"])
+        self.sock_errors = row["sock_errors"]
+        self.rss_growth_kib = int(row["rss_growth_kib"]) if row["rss_growth_kib"] != "-" else None
+        self.p50_us = row["p50_us"]
+        self.p99_us = row["p99_us"]
+        n = max(self.requests, 1)
+        self.user_us = int(row["user_ticks"]) * tick_us / n
+        self.sys_us = int(row["sys_ticks"]) * tick_us / n
+        self.total_us = self.user_us + self.sys_us
+
+    @property
+    def req_per_s(self):
+        return self.requests / self.duration_s if self.duration_s else 0.0
+
+    @property
+    def mib_per_s(self):
+        direction = WORKLOADS[self.workload][2]
+        moved = self.bytes_sent if direction == "sent" else self.bytes_received
+        return moved / MIB / self.duration_s if self.duration_s else 0.0
+
+    def status_text(self):
+        text = self.statuses if self.statuses != "-" else f"(not counted; >399: {self.status_gt399})"
+        if self.sock_errors != "0/0/0/0":
+            text += f"; socket errors c/r/w/t {self.sock_errors}"
+        return text
+
+    def unexpected(self):
+        expected = WORKLOADS[self.workload][1]
+        if self.statuses == "-":
+            wrong = self.status_gt399 > 0
+        else:
+            wrong = any(part.split(":")[0] != expected for part in self.statuses.split(","))
+        return wrong or self.sock_errors != "0/0/0/0" or self.requests == 0
+
+
+def fmt(x, digits=1):
+    if x >= 10000:
+        return f"{x:,.0f}"
+    if x >= 100:
+        return f"{x:.0f}"
+    return f"{x:.{digits}f}"
+
+
+def main():
+    cells_file, meta_file, notes_file, clk_tck = sys.argv[1:5]
+    tick_us = 1e6 / int(clk_tck)
+    with open(cells_file, newline="") as f:
+        cells = [Cell(row, tick_us) for row in csv.DictReader(f, delimiter="\t")]
+    with open(meta_file) as f:
+        meta = [line.rstrip("\n").split("\t", 1) for line in f if "\t" in line]
+    with open(notes_file) as f:
+        notes = [line.rstrip("\n") for line in f if line.strip()]
+
+    by_key = {}
+    for c in cells:
+        by_key.setdefault((c.workload, c.server), []).append(c)
+    best = {k: min(v, key=lambda c: c.total_us) for k, v in by_key.items()}
+
+    out = []
+    w = out.append
+    meta_dict = dict(meta)
+    w(f"# Benchmark: http-upload-servlet vs nginx vs Tomcat DefaultServlet — {meta_dict.get('date', '')}")
+    w("")
+    for key, value in meta:
+        w(f"- **{key}**: {value}")
+    w("")
+    w("## Results (best round per cell, by total server CPU per request)")
+    w("")
+    w("CPU = the server process's utime/stime from `/proc/<pid>/stat` (nginx: master + workers; "
+      "Tomcat: the one JVM) after minus before the workload, divided by the requests that completed. "
+      f"Resolution: one clock tick = {tick_us / 1000:.0f} ms per workload. "
+      "`× nginx` = total CPU per request divided by nginx's. MiB/s counts response bytes "
+      "(headers included) for GET rows and request bodies for PUT rows. "
+      "`rounds` lists total CPU µs/req of every round in run order.")
+    w("")
+    w("| Workload | Server | req/s | MiB/s | user µs/req | sys µs/req | total µs/req | × nginx | rounds (total µs/req) | statuses seen | RSS growth |")
+    w("|---|---|---:|---:|---:|---:|---:|---:|---|---|---:|")
+    for wl, (label, _, _) in WORKLOADS.items():
+        ref = best.get((wl, "nginx"))
+        for server in SERVERS:
+            c = best.get((wl, server))
+            if c is None:
+                continue
+            ratio = f"{c.total_us / ref.total_us:.2f}×" if ref and ref.total_us > 0 else "n/a"
+            rounds = " / ".join(fmt(x.total_us) for x in by_key[(wl, server)])
+            rss = f"{c.rss_growth_kib / 1024:.1f} MiB" if c.rss_growth_kib is not None else ""
+            rps = fmt(c.req_per_s) if not wl.endswith("256") else f"{c.duration_s:.2f} s"
+            w(f"| {label} | {SERVER_LABEL[server]} | {rps} | {fmt(c.mib_per_s)} | {fmt(c.user_us)} | "
+              f"{fmt(c.sys_us)} | {fmt(c.total_us)} | {ratio} | {rounds} | {c.status_text()} | {rss} |")
+    w("")
+    w("For the 256 MiB rows the req/s column holds the transfer time of the single request; "
+      "RSS growth = highest summed VmRSS during the upload minus the value just before it.")
+    w("")
+
+    wrong = [c for c in cells if c.unexpected()]
+    w("## Observations")
+    w("")
+    if wrong:
+        w("Cells whose answers were not the expected status (GET 200, Range 206, PUT 201) or that had "
+          "socket errors — their figures measure something other than the workload's name:")
+        w("")
+        seen = set()
+        for c in wrong:
+            key = (c.workload, c.server)
+            if key in seen:
+                continue
+            seen.add(key)
+            w(f"- {WORKLOADS[c.workload][0]} / {SERVER_LABEL[c.server]}: {c.status_text()}")
+        w("")
+    else:
+        w("Every cell got the expected status codes and no socket errors.")
+        w("")
+    for line in notes:
+        w(f"- {line}")
+    w("")
+
+    w("## Every cell")
+    w("")
+    w("`× nginx (round)` compares with nginx in the same round of the same workload.")
+    w("")
+    w("| Workload | Round | Server | requests | seconds | req/s | user µs/req | sys µs/req | total µs/req | × nginx (round) | p50 / p99 latency | statuses |")
+    w("|---|---|---|---:|---:|---:|---:|---:|---:|---:|---|---|")
+    for wl, (label, _, _) in WORKLOADS.items():
+        rows = [c for c in cells if c.workload == wl]
+        for c in rows:
+            ref = next((x for x in rows if x.round == c.round and x.server == "nginx"), None)
+            ratio = f"{c.total_us / ref.total_us:.2f}×" if ref and ref.total_us > 0 else "n/a"
+            lat = f"{int(c.p50_us) / 1000:.2f} / {int(c.p99_us) / 1000:.2f} ms" if c.p50_us != "-" else ""
+            w(f"| {label} | {c.round} | {SERVER_LABEL[c.server]} | {c.requests} | {c.duration_s:.2f} | "
+              f"{fmt(c.req_per_s)} | {fmt(c.user_us)} | {fmt(c.sys_us)} | {fmt(c.total_us)} | {ratio} | "
+              f"{lat} | {c.status_text()} |")
+    w("")
+    sys.stdout.write("\n".join(out))
+
+
+if __name__ == "__main__":
+    main()
