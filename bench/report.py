@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 """Turns the raw cells of one bench/run.sh run into the markdown report.
 
-  report.py CELLS_TSV META_FILE NOTES_FILE CLK_TCK > report.md
+  report.py CELLS_TSV META_FILE NOTES_FILE CLK_TCK BIG_MIB > report.md
 
 CELLS_TSV  one line per measured cell (header line first), written by run.sh.
 META_FILE  "key<TAB>value" lines describing the run (versions, settings); printed as a list.
@@ -21,16 +21,20 @@ SERVER_LABEL = {
     "default": "Tomcat DefaultServlet",
     "ours": "http-upload-servlet",
 }
-# workload key -> (label, expected status, how the throughput is counted)
-WORKLOADS = {
-    "get4k": ("GET 4 KiB", "200", "received"),
-    "get1m": ("GET 1 MiB", "200", "received"),
-    "range": ("GET Range bytes=0-65535 of 1 MiB", "206", "received"),
-    "put1m": ("PUT 1 MiB, new file each (c=8)", "201", "sent"),
-    "put256": ("PUT 256 MiB, one (curl)", "201", "sent"),
-    "get256": ("GET 256 MiB, one (curl)", "200", "received"),
-}
 MIB = 1024 * 1024
+# workload key -> (label, expected status, how the throughput is counted, body bytes per response
+# for GET rows measured with wrk: the average response size must lie between that and that plus
+# HEADER_ALLOWANCE, which catches e.g. a Range answered with the whole file even where wrk did not
+# count status codes). The labels of the large transfers get their size in main().
+WORKLOADS = {
+    "get4k": ("GET 4 KiB", "200", "received", 4096),
+    "get1m": ("GET 1 MiB", "200", "received", MIB),
+    "range": ("GET Range bytes=0-65535 of 1 MiB", "206", "received", 65536),
+    "put1m": ("PUT 1 MiB, new file each (c=8)", "201", "sent", None),
+    "putbig": ("PUT {big} MiB, one (curl)", "201", "sent", None),
+    "getbig": ("GET {big} MiB, one (curl)", "200", "received", None),
+}
+HEADER_ALLOWANCE = 2048
 
 
 class Cell:
@@ -63,18 +67,25 @@ class Cell:
         moved = self.bytes_sent if direction == "sent" else self.bytes_received
         return moved / MIB / self.duration_s if self.duration_s else 0.0
 
+    def bytes_per_response(self):
+        return self.bytes_received / self.requests if self.requests else 0.0
+
     def status_text(self):
-        text = self.statuses if self.statuses != "-" else f"(not counted; >399: {self.status_gt399})"
+        text = self.statuses if self.statuses != "-" else f"not counted, {self.status_gt399} above 399"
+        if WORKLOADS[self.workload][3] is not None:
+            text += f"; {self.bytes_per_response():,.0f} B/response"
         if self.sock_errors != "0/0/0/0":
             text += f"; socket errors c/r/w/t {self.sock_errors}"
         return text
 
     def unexpected(self):
-        expected = WORKLOADS[self.workload][1]
+        _, expected, _, body = WORKLOADS[self.workload]
         if self.statuses == "-":
             wrong = self.status_gt399 > 0
         else:
             wrong = any(part.split(":")[0] != expected for part in self.statuses.split(","))
+        if body is not None and not body <= self.bytes_per_response() < body + HEADER_ALLOWANCE:
+            wrong = True
         return wrong or self.sock_errors != "0/0/0/0" or self.requests == 0
 
 
@@ -87,7 +98,10 @@ def fmt(x, digits=1):
 
 
 def main():
-    cells_file, meta_file, notes_file, clk_tck = sys.argv[1:5]
+    cells_file, meta_file, notes_file, clk_tck, big_mib = sys.argv[1:6]
+    for key in ("putbig", "getbig"):
+        label, *rest = WORKLOADS[key]
+        WORKLOADS[key] = (label.format(big=big_mib), *rest)
     tick_us = 1e6 / int(clk_tck)
     with open(cells_file, newline="") as f:
         cells = [Cell(row, tick_us) for row in csv.DictReader(f, delimiter="\t")]
@@ -120,7 +134,7 @@ def main():
     w("")
     w("| Workload | Server | req/s | MiB/s | user µs/req | sys µs/req | total µs/req | × nginx | rounds (total µs/req) | statuses seen | RSS growth |")
     w("|---|---|---:|---:|---:|---:|---:|---:|---|---|---:|")
-    for wl, (label, _, _) in WORKLOADS.items():
+    for wl, (label, *_) in WORKLOADS.items():
         ref = best.get((wl, "nginx"))
         for server in SERVERS:
             c = best.get((wl, server))
@@ -129,11 +143,11 @@ def main():
             ratio = f"{c.total_us / ref.total_us:.2f}×" if ref and ref.total_us > 0 else "n/a"
             rounds = " / ".join(fmt(x.total_us) for x in by_key[(wl, server)])
             rss = f"{c.rss_growth_kib / 1024:.1f} MiB" if c.rss_growth_kib is not None else ""
-            rps = fmt(c.req_per_s) if not wl.endswith("256") else f"{c.duration_s:.2f} s"
+            rps = fmt(c.req_per_s) if not wl.endswith("big") else f"{c.duration_s:.2f} s"
             w(f"| {label} | {SERVER_LABEL[server]} | {rps} | {fmt(c.mib_per_s)} | {fmt(c.user_us)} | "
               f"{fmt(c.sys_us)} | {fmt(c.total_us)} | {ratio} | {rounds} | {c.status_text()} | {rss} |")
     w("")
-    w("For the 256 MiB rows the req/s column holds the transfer time of the single request; "
+    w(f"For the {big_mib} MiB rows the req/s column holds the transfer time of the single request; "
       "RSS growth = highest summed VmRSS during the upload minus the value just before it.")
     w("")
 
@@ -141,8 +155,9 @@ def main():
     w("## Observations")
     w("")
     if wrong:
-        w("Cells whose answers were not the expected status (GET 200, Range 206, PUT 201) or that had "
-          "socket errors — their figures measure something other than the workload's name:")
+        w("Cells whose answers were not the expected status (GET 200, Range 206, PUT 201), whose "
+          "average response size does not match the body asked for, or that had socket errors — "
+          "their figures measure something other than the workload's name:")
         w("")
         seen = set()
         for c in wrong:
@@ -165,7 +180,7 @@ def main():
     w("")
     w("| Workload | Round | Server | requests | seconds | req/s | user µs/req | sys µs/req | total µs/req | × nginx (round) | p50 / p99 latency | statuses |")
     w("|---|---|---|---:|---:|---:|---:|---:|---:|---:|---|---|")
-    for wl, (label, _, _) in WORKLOADS.items():
+    for wl, (label, *_) in WORKLOADS.items():
         rows = [c for c in cells if c.workload == wl]
         for c in rows:
             ref = next((x for x in rows if x.round == c.round and x.server == "nginx"), None)

@@ -33,7 +33,9 @@ public final class HmacTokenVerifier {
 
     /**
      * The exact bytes the XMPP server signed for {@code protocol}: {@code path " " length} for v1,
-     * {@code path \0 length \0 type} for v2 and token.
+     * {@code path \0 length \0 type} for v2 and token. The path is UTF-8 (it was percent-decoded
+     * to text); the content type is an HTTP header value, whose every character stands for one
+     * byte as sent (ISO-8859-1), so a non-ASCII type is signed with the bytes the client sent.
      */
     public static byte[] signedMessage(TokenProtocol protocol, SlotPath path, long contentLength, String contentType) {
         ByteArrayOutputStream message = new ByteArrayOutputStream(path.value().length() + 64);
@@ -43,7 +45,7 @@ public final class HmacTokenVerifier {
             message.write(NUL);
             message.writeBytes(length);
             message.write(NUL);
-            message.writeBytes(contentType.getBytes(StandardCharsets.UTF_8));
+            message.writeBytes(contentType.getBytes(StandardCharsets.ISO_8859_1));
         } else {
             message.write(' ');
             message.writeBytes(length);

@@ -9,13 +9,22 @@ import java.nio.charset.StandardCharsets;
 /**
  * The slot path of a request: what the XMPP server signed, e.g. {@code 4a771ac1-…/très cool.jpg}.
  * It is percent-decoded exactly once as UTF-8, with {@code +} kept literal and no Unicode
- * normalization, because that is what Prosody, ejabberd and Metronome sign. Every instance is validated: non-empty segments, no {@code .} or {@code ..}, no
- * control characters, no backslash. This is the only way request text reaches storage.
- *
- * @param value    the decoded path, segments joined by {@code /}
- * @param segments how many segments it has
+ * normalization, because that is what Prosody, ejabberd and Metronome sign. The only way to get
+ * one is {@link #parse}, which refuses empty, {@code .} and {@code ..} segments, control
+ * characters, backslashes and over-long paths: this is the only way request text reaches storage.
  */
-public record SlotPath(String value, int segments) {
+public final class SlotPath {
+
+    /** Far above any real name (a 200-character unicode file name is about 600 bytes). */
+    static final int MAX_LENGTH = 4096;
+
+    private final String value;
+    private final int segments;
+
+    private SlotPath(String value, int segments) {
+        this.value = value;
+        this.segments = segments;
+    }
 
     /** Decodes and validates a raw, still percent-encoded slot path (no leading slash). */
     public static SlotPath parse(String raw) throws InvalidSlotPathException {
@@ -23,12 +32,15 @@ public record SlotPath(String value, int segments) {
         if (decoded.isEmpty()) {
             throw new InvalidSlotPathException("empty path");
         }
+        if (decoded.length() > MAX_LENGTH) {
+            throw new InvalidSlotPathException("path longer than " + MAX_LENGTH + " characters");
+        }
         int segments = 1;
         int segmentStart = 0;
         for (int i = 0; i <= decoded.length(); i++) {
             char c = i < decoded.length() ? decoded.charAt(i) : '/';
             if (c == '/') {
-                checkSegment(decoded.substring(segmentStart, i));
+                checkSegment(decoded, segmentStart, i);
                 if (i < decoded.length()) {
                     segments++;
                 }
@@ -42,9 +54,34 @@ public record SlotPath(String value, int segments) {
         return new SlotPath(decoded, segments);
     }
 
+    /** The decoded path, segments joined by {@code /}. */
+    public String value() {
+        return value;
+    }
+
+    /** How many segments the path has. */
+    public int segments() {
+        return segments;
+    }
+
     /** The last segment: the file name the uploader chose. */
     public String fileName() {
-        return value.substring(value.lastIndexOf('/') + 1);
+        return fileNameOf(value);
+    }
+
+    /** The last segment of a decoded slot path. */
+    public static String fileNameOf(String path) {
+        return path.substring(path.lastIndexOf('/') + 1);
+    }
+
+    @Override
+    public boolean equals(Object other) {
+        return other instanceof SlotPath path && value.equals(path.value);
+    }
+
+    @Override
+    public int hashCode() {
+        return value.hashCode();
     }
 
     @Override
@@ -52,41 +89,44 @@ public record SlotPath(String value, int segments) {
         return value;
     }
 
-    private static void checkSegment(String segment) throws InvalidSlotPathException {
-        if (segment.isEmpty()) {
+    private static void checkSegment(String path, int start, int end) throws InvalidSlotPathException {
+        if (start == end) {
             throw new InvalidSlotPathException("empty path segment");
         }
-        if (segment.equals(".") || segment.equals("..")) {
+        if (path.charAt(start) == '.' && (end - start == 1 || end - start == 2 && path.charAt(start + 1) == '.')) {
             throw new InvalidSlotPathException("dot segment in path");
         }
     }
 
-    /** RFC 3986 percent-decoding, once: only {@code %XX} is decoded; {@code +} stays a plus. */
-    static String percentDecode(String raw) throws InvalidSlotPathException {
-        if (raw.indexOf('%') < 0 && isAscii(raw)) {
+    /**
+     * RFC 3986 percent-decoding, once: only {@code %XX} is decoded; {@code +} stays a plus. The raw
+     * path is ASCII: Tomcat and Jetty refuse raw non-ASCII bytes in the request line themselves.
+     */
+    public static String percentDecode(String raw) throws InvalidSlotPathException {
+        boolean escaped = false;
+        for (int i = 0; i < raw.length(); i++) {
+            char c = raw.charAt(i);
+            if (c >= 0x80) {
+                throw new InvalidSlotPathException("raw non-ASCII character in path");
+            }
+            escaped |= c == '%';
+        }
+        if (!escaped) {
             return raw;
         }
         ByteArrayOutputStream bytes = new ByteArrayOutputStream(raw.length());
         for (int i = 0; i < raw.length(); i++) {
             char c = raw.charAt(i);
             if (c == '%') {
-                int high = i + 2 < raw.length() ? Character.digit(raw.charAt(i + 1), 16) : -1;
-                int low = high >= 0 ? Character.digit(raw.charAt(i + 2), 16) : -1;
+                int high = i + 2 < raw.length() ? hexDigit(raw.charAt(i + 1)) : -1;
+                int low = high >= 0 ? hexDigit(raw.charAt(i + 2)) : -1;
                 if (low < 0) {
                     throw new InvalidSlotPathException("malformed percent-escape");
                 }
                 bytes.write(high << 4 | low);
                 i += 2;
-            } else if (c < 0x80) {
-                bytes.write(c);
             } else {
-                // A container that hands us raw non-ASCII characters has already decoded them as text.
-                int end = i;
-                while (end < raw.length() && raw.charAt(end) >= 0x80) {
-                    end++;
-                }
-                bytes.writeBytes(raw.substring(i, end).getBytes(StandardCharsets.UTF_8));
-                i = end - 1;
+                bytes.write(c);
             }
         }
         try {
@@ -100,12 +140,17 @@ public record SlotPath(String value, int segments) {
         }
     }
 
-    private static boolean isAscii(String s) {
-        for (int i = 0; i < s.length(); i++) {
-            if (s.charAt(i) >= 0x80) {
-                return false;
-            }
+    /** An ASCII hex digit's value, or -1 ({@link Character#digit} would accept fullwidth digits too). */
+    private static int hexDigit(char c) {
+        if (c >= '0' && c <= '9') {
+            return c - '0';
         }
-        return true;
+        if (c >= 'a' && c <= 'f') {
+            return c - 'a' + 10;
+        }
+        if (c >= 'A' && c <= 'F') {
+            return c - 'A' + 10;
+        }
+        return -1;
     }
 }

@@ -47,14 +47,23 @@ public final class FileStore {
 
     /**
      * Opens (creating if needed) the store at {@code root} and proves it usable: a probe file is
-     * written, hard-linked and deleted, so a read-only or link-less file system fails here, at start.
+     * written in {@code tmp/} and hard-linked into {@code files/}, so a read-only file system, one
+     * without hard links, or the two directories on different mounts fail here, at start. The 256
+     * shard directories are created (and made durable) here too, not by the first upload into each.
      */
     public static FileStore open(Path root, boolean fsync) throws IOException {
         FileStore store = new FileStore(root, fsync);
-        Files.createDirectories(store.files);
         Files.createDirectories(store.tmp);
+        Files.createDirectories(store.files);
+        for (int shard = 0; shard < 256; shard++) {
+            Files.createDirectories(store.files.resolve(HexFormat.of().toHexDigits((byte) shard)));
+        }
+        if (fsync) {
+            syncDirectory(store.files);
+            syncDirectory(root);
+        }
         Path probe = store.tmp.resolve("probe-" + UUID.randomUUID() + TEMP_SUFFIX);
-        Path probeLink = store.tmp.resolve(probe.getFileName() + ".link");
+        Path probeLink = store.files.resolve(probe.getFileName().toString());
         try {
             Files.write(probe, new byte[] {1}, StandardOpenOption.CREATE_NEW);
             Files.createLink(probeLink, probe);
@@ -63,11 +72,6 @@ public final class FileStore {
             Files.deleteIfExists(probe);
         }
         return store;
-    }
-
-    /** Whether a file is stored under {@code slotPath}. */
-    public boolean contains(String slotPath) {
-        return Files.exists(location(slotPath), LinkOption.NOFOLLOW_LINKS);
     }
 
     /** Opens the file stored under {@code slotPath}, if there is one. The caller closes it. */
@@ -115,20 +119,13 @@ public final class FileStore {
     }
 
     private void publish(Path temp, Path target) throws IOException {
-        Path directory = target.getParent();
-        if (!Files.isDirectory(directory, LinkOption.NOFOLLOW_LINKS)) {
-            Files.createDirectories(directory);
-            if (fsync) {
-                syncDirectory(files);
-            }
-        }
         try {
             Files.createLink(target, temp);
         } catch (FileAlreadyExistsException e) {
             throw new AlreadyStoredException();
         }
         if (fsync) {
-            syncDirectory(directory);
+            syncDirectory(target.getParent());
         }
     }
 

@@ -1,5 +1,6 @@
 package io.github.httpupload.web;
 
+import io.github.httpupload.auth.SlotPath;
 import io.github.httpupload.storage.StoredFile;
 import jakarta.servlet.http.HttpServletResponse;
 
@@ -14,9 +15,12 @@ import java.util.Locale;
  */
 final class DownloadHeaders {
 
-    /** Nothing may load or run, except the file itself as an image or media, and the styles of the browser's own viewer. */
+    /**
+     * Nothing may load, run, submit or navigate (sandbox), except the file itself as an image or
+     * media, and the styles of the browser's own media viewer; nobody may frame it.
+     */
     static final String CONTENT_SECURITY_POLICY =
-            "default-src 'none'; img-src 'self'; media-src 'self'; style-src 'unsafe-inline'; frame-ancestors 'none'";
+            "default-src 'none'; img-src 'self'; media-src 'self'; style-src 'unsafe-inline'; frame-ancestors 'none'; sandbox";
 
     private DownloadHeaders() {
     }
@@ -42,7 +46,7 @@ final class DownloadHeaders {
 
     /** The headers of an answer that carries the file's content. */
     static void applyContentHeaders(HttpServletResponse response, StoredFile file) {
-        response.setHeader("Content-Disposition", contentDisposition(file.contentType(), fileName(file.slotPath())));
+        response.setHeader("Content-Disposition", contentDisposition(file.contentType(), SlotPath.fileNameOf(file.slotPath())));
         response.setHeader("X-Content-Type-Options", "nosniff");
         response.setHeader("Content-Security-Policy", CONTENT_SECURITY_POLICY);
         response.setHeader("X-Frame-Options", "DENY");
@@ -63,10 +67,6 @@ final class DownloadHeaders {
                 || mediaType.startsWith("video/")
                 || mediaType.startsWith("audio/")
                 || mediaType.equals("text/plain");
-    }
-
-    private static String fileName(String slotPath) {
-        return slotPath.substring(slotPath.lastIndexOf('/') + 1);
     }
 
     /** For old clients: printable ASCII, with quotes, backslashes and everything else replaced by {@code _}. */

@@ -4,6 +4,9 @@ import io.github.httpupload.auth.InvalidSlotPathException;
 import io.github.httpupload.auth.SlotPath;
 import jakarta.servlet.http.HttpServletRequest;
 
+import java.util.ArrayList;
+import java.util.List;
+
 /**
  * Finds the slot path in a request. It is taken from the raw request URI, not from
  * {@code getPathInfo()}: the container has already decoded and normalized that one, and Tomcat
@@ -20,29 +23,42 @@ final class RequestSlotPath {
 
     /**
      * The still-encoded part of the request URI after the context path and, for a path mapping such
-     * as {@code /upload/*}, the servlet path. Segments are counted rather than strings compared, so
-     * a client spelling the prefix differently (escapes, {@code ;params}) cannot shift the path.
+     * as {@code /upload/*}, the servlet path. The raw prefix must spell exactly those segments
+     * (escapes and {@code ;params} aside): containers normalize {@code //}, {@code .} and {@code ..}
+     * in a prefix differently, and what is signed must not depend on which container answers.
      */
-    static String raw(HttpServletRequest request) {
-        int prefixSegments = slashes(request.getContextPath());
-        if (request.getPathInfo() != null) {
-            prefixSegments += slashes(request.getServletPath());
-        }
+    static String raw(HttpServletRequest request) throws InvalidSlotPathException {
+        String mapping = request.getContextPath() + (request.getPathInfo() != null ? request.getServletPath() : "");
         String uri = request.getRequestURI();
-        int slash = uri.indexOf('/');
-        for (int i = 0; i < prefixSegments && slash >= 0; i++) {
-            slash = uri.indexOf('/', slash + 1);
+        int slash = 0;
+        for (String expected : segments(mapping)) {
+            int next = uri.indexOf('/', slash + 1);
+            if (next < 0 || !expected.equals(segment(uri, slash + 1, next))) {
+                throw new InvalidSlotPathException("the request path does not start with " + mapping);
+            }
+            slash = next;
         }
-        return slash < 0 ? "" : uri.substring(slash + 1);
+        return uri.substring(slash + 1);
     }
 
-    private static int slashes(String decodedPrefix) {
-        int count = 0;
-        for (int i = 0; i < decodedPrefix.length(); i++) {
-            if (decodedPrefix.charAt(i) == '/') {
-                count++;
+    /** The decoded, non-empty, non-dot segments of a context or servlet path. */
+    private static List<String> segments(String mapping) throws InvalidSlotPathException {
+        List<String> segments = new ArrayList<>(2);
+        int start = mapping.indexOf('/');
+        while (start >= 0) {
+            int end = mapping.indexOf('/', start + 1);
+            String segment = segment(mapping, start + 1, end < 0 ? mapping.length() : end);
+            if (!segment.isEmpty() && !segment.equals(".") && !segment.equals("..")) {
+                segments.add(segment);
             }
+            start = end;
         }
-        return count;
+        return segments;
+    }
+
+    /** One raw segment, {@code ;params} removed and percent-decoded. */
+    private static String segment(String text, int start, int end) throws InvalidSlotPathException {
+        int parameters = text.indexOf(';', start);
+        return SlotPath.percentDecode(text.substring(start, parameters >= 0 && parameters < end ? parameters : end));
     }
 }

@@ -59,7 +59,10 @@ public class UploadServlet extends HttpServlet {
             }
         } catch (IOException | RuntimeException e) {
             if (response.isCommitted()) {
+                // Headers are out, the body is short: let the container abort the connection, so no
+                // client takes a truncated body for a whole one.
                 LOG.log(Level.DEBUG, "Response to {0} {1} ended early: {2}", request.getMethod(), request.getRequestURI(), e);
+                throw e;
             } else {
                 LOG.log(Level.ERROR, "Failed to answer " + request.getMethod() + " " + request.getRequestURI(), e);
                 Responses.error(response, HttpServletResponse.SC_INTERNAL_SERVER_ERROR, "Internal error", true);
@@ -82,7 +85,7 @@ public class UploadServlet extends HttpServlet {
             return;
         }
         try (InputStream body = request.getInputStream()) {
-            store.store(upload.path().value(), upload.contentType(), upload.contentLength(), body);
+            store.store(upload.path().value(), MediaTypes.servable(upload.contentType()), upload.contentLength(), body);
         } catch (AlreadyStoredException e) {
             Responses.error(response, HttpServletResponse.SC_CONFLICT, "A file is already stored at this address", true);
             return;

@@ -19,7 +19,6 @@ class SlotPathTest {
             "foo/a+b.jpg | foo/a+b.jpg",
             "foo/notes%20(v1);draft=2.txt | foo/notes (v1);draft=2.txt",
             "foo/%23hash%3Fquery%22quoted%22'single'.txt | foo/#hash?query\"quoted\"'single'.txt",
-            "foo/café.txt | foo/café.txt",
             "a/b/c/d | a/b/c/d",
     })
     void decodesExactlyOnceAndKeepsPlus(String raw, String decoded) throws Exception {
@@ -46,7 +45,7 @@ class SlotPathTest {
             "", "/", "foo/", "/foo/bar", "foo//bar", "./bar", "foo/.", "foo/..", "../etc/passwd", "foo/../bar",
             "foo/%2e%2e", "foo/%2E", "foo/%2e%2e/bar", "foo/a%00b", "foo/a%0ab", "foo/a%0d%0ab", "foo/a%7fb", "foo/a%c2%85b",
             "foo/a%5cb", "foo/a\\b", "foo/%", "foo/%4", "foo/%zz", "foo/%c3", "foo/%c0%af", "foo/%ed%a0%80", "foo/%ff",
-            "foo/a%2f", "foo%2f%2fbar",
+            "foo/a%2f", "foo%2f%2fbar", "foo/café.txt", "foo/%\uFF11\uFF11",
     })
     void refusesPathsThatCannotNameAFile(String raw) {
         assertThrows(InvalidSlotPathException.class, () -> SlotPath.parse(raw));
