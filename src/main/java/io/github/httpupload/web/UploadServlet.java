@@ -1,7 +1,5 @@
 package io.github.httpupload.web;
 
-import io.github.httpupload.auth.InvalidSlotPathException;
-import io.github.httpupload.auth.SlotPath;
 import io.github.httpupload.auth.VerifiedUpload;
 import io.github.httpupload.config.ConfigException;
 import io.github.httpupload.config.ParameterSource;
@@ -77,13 +75,6 @@ public class UploadServlet extends HttpServlet {
             Responses.error(response, HttpServletResponse.SC_FORBIDDEN, "Upload not authorized", true);
             return;
         }
-        if (!upload.path().equals(slotPathOrNull(request))) {
-            // Filter and servlet mapped to different prefixes: the file would be unreachable by GET.
-            LOG.log(Level.WARNING, "Refused PUT {0}: HmacAuthFilter verified [{1}] but this servlet sees another path; "
-                    + "map the filter and the servlet to the same URL pattern", request.getRequestURI(), upload.path());
-            Responses.error(response, HttpServletResponse.SC_FORBIDDEN, "Upload not authorized", true);
-            return;
-        }
         try (InputStream body = request.getInputStream()) {
             store.store(upload.path().value(), MediaTypes.servable(upload.contentType()), upload.contentLength(), body);
         } catch (AlreadyStoredException e) {
@@ -96,14 +87,5 @@ public class UploadServlet extends HttpServlet {
         }
         response.setStatus(HttpServletResponse.SC_CREATED);
         response.setContentLength(0);
-    }
-
-    /** The request's slot path; {@code null} when it cannot name a stored file (answered as 404). */
-    private static SlotPath slotPathOrNull(HttpServletRequest request) {
-        try {
-            return RequestSlotPath.of(request);
-        } catch (InvalidSlotPathException e) {
-            return null;
-        }
     }
 }

@@ -29,7 +29,10 @@ public final class TomcatTestServer implements TestServer {
 
     private final String startLog;
 
-    private TomcatTestServer(Tomcat tomcat, Context context, Connector connector, String startLog) {
+    private final Path base;
+
+    private TomcatTestServer(Path base, Tomcat tomcat, Context context, Connector connector, String startLog) {
+        this.base = base;
         this.tomcat = tomcat;
         this.context = context;
         this.connector = connector;
@@ -68,7 +71,7 @@ public final class TomcatTestServer implements TestServer {
         // Tomcat reports a refused configuration only in its log, so the start is logged to memory too.
         try (LogCapture log = new LogCapture(java.util.logging.Level.INFO)) {
             tomcat.start();
-            return new TomcatTestServer(tomcat, context, connector, log.text());
+            return new TomcatTestServer(base, tomcat, context, connector, log.text());
         }
     }
 
@@ -119,5 +122,6 @@ public final class TomcatTestServer implements TestServer {
     public void close() throws Exception {
         tomcat.stop();
         tomcat.destroy();
+        TempDirs.delete(base);
     }
 }

@@ -21,7 +21,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.DigestInputStream;
 import java.security.MessageDigest;
+import java.io.UncheckedIOException;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -81,18 +83,28 @@ class LargeUploadTest {
                     + peakHeapMiB(gcLog) + " MiB (from " + gcLog + ")");
         } finally {
             server.destroy();
-            server.waitFor(30, TimeUnit.SECONDS);
+            if (!server.waitFor(20, TimeUnit.SECONDS)) {
+                server.destroyForcibly().waitFor(20, TimeUnit.SECONDS);
+            }
         }
     }
 
-    private static int awaitPort(Process server) throws IOException {
-        BufferedReader out = new BufferedReader(new InputStreamReader(server.getInputStream(), StandardCharsets.UTF_8));
-        for (String line = out.readLine(); line != null; line = out.readLine()) {
-            if (line.startsWith(DevServer.PORT_LINE)) {
-                return Integer.parseInt(line.substring(DevServer.PORT_LINE.length()).trim());
+    /** Reads the child's output until it names its port; gives up after a minute rather than hang CI. */
+    private static int awaitPort(Process server) throws Exception {
+        CompletableFuture<Integer> port = CompletableFuture.supplyAsync(() -> {
+            try {
+                BufferedReader out = new BufferedReader(new InputStreamReader(server.getInputStream(), StandardCharsets.UTF_8));
+                for (String line = out.readLine(); line != null; line = out.readLine()) {
+                    if (line.startsWith(DevServer.PORT_LINE)) {
+                        return Integer.parseInt(line.substring(DevServer.PORT_LINE.length()).trim());
+                    }
+                }
+                throw new IllegalStateException("the server exited before it listened");
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
             }
-        }
-        throw new IOException("the server exited before it listened");
+        });
+        return port.get(60, TimeUnit.SECONDS);
     }
 
     /** The largest heap occupancy the GC log shows (the "before" figure of each collection). */

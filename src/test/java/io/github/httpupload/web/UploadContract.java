@@ -5,6 +5,7 @@ import io.github.httpupload.config.UploadConfig;
 import io.github.httpupload.testsupport.LogCapture;
 import io.github.httpupload.testsupport.RawHttp;
 import io.github.httpupload.testsupport.RawHttp.Response;
+import io.github.httpupload.testsupport.TempDirs;
 import io.github.httpupload.testsupport.TestServer;
 import io.github.httpupload.testsupport.Tokens;
 import io.github.httpupload.testsupport.UrlSpelling;
@@ -14,6 +15,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -77,6 +79,7 @@ abstract class UploadContract {
     @AfterAll
     void stop() throws Exception {
         server.close();
+        TempDirs.delete(sandbox);
     }
 
     // ---- uploads that succeed ------------------------------------------------------------------
@@ -362,6 +365,95 @@ abstract class UploadContract {
         String path = "lonely-" + UUID.randomUUID() + ".txt";
 
         assertPlainTextError(400, put(path, TokenProtocol.V, bytes("alone"), "text/plain"));
+    }
+
+    @Test
+    void onlyTheConfiguredProtocolsAreAccepted() throws Exception {
+        try (TestServer v2Only = container().start(Map.of(
+                UploadConfig.PARAM_SECRET, SECRET,
+                UploadConfig.PARAM_STORAGE_DIR, sandbox.resolve("v2-only").toString(),
+                UploadConfig.PARAM_PROTOCOLS, "v2"), true)) {
+            assertTrue(v2Only.started());
+            String path = newSlot() + "/typed.txt";
+            byte[] content = bytes("v2 only");
+
+            Response v1 = RawHttp.request("PUT", url(path) + "?v=" + tokens.sign(TokenProtocol.V, path, content.length, null))
+                    .header("Content-Type", "text/plain").body(content).send(v2Only.port());
+            Response v2 = RawHttp.request("PUT", url(path) + "?v2=" + tokens.sign(TokenProtocol.V2, path, content.length, "text/plain"))
+                    .header("Content-Type", "text/plain").body(content).send(v2Only.port());
+
+            assertPlainTextError(403, v1);
+            assertEquals(201, v2.status(), v2.text());
+        }
+    }
+
+    @Test
+    void aNonAsciiContentTypeIsSignedWithTheBytesTheClientSent() throws IOException {
+        String path = newSlot() + "/named.txt";
+        String type = "text/plain; name=\"tr\u00e8s.txt\"";
+        byte[] content = bytes("typed");
+        // On the wire the header carries the UTF-8 bytes of the type the XMPP server signed.
+        String onTheWire = new String(type.getBytes(StandardCharsets.UTF_8), StandardCharsets.ISO_8859_1);
+
+        Response put = RawHttp.request("PUT", url(path) + "?v2=" + tokens.sign(TokenProtocol.V2, path, content.length, type))
+                .header("Content-Type", onTheWire).body(content).send(port());
+
+        assertEquals(201, put.status(), put.text());
+        // Not a well-formed RFC 9110 media type (raw non-ASCII in a quoted string), so not served as such.
+        assertEquals("application/octet-stream", get(path).header("Content-Type"));
+    }
+
+    @ParameterizedTest(name = "Content-Type [{0}] is served as application/octet-stream, attachment")
+    @ValueSource(strings = {"image/png, text/html", "x", "/", "text/html;", "image/png\ttext/html", "image/png; a=b, text/html"})
+    void malformedContentTypesAreNeverServedAsTheyCame(String contentType) throws IOException {
+        String path = newSlot() + "/file.png";
+
+        assertEquals(201, put(path, TokenProtocol.V, bytes("not html"), contentType).status());
+
+        Response get = get(path);
+        assertEquals("application/octet-stream", get.header("Content-Type"));
+        assertTrue(get.header("Content-Disposition").startsWith("attachment;"), get.header("Content-Disposition"));
+    }
+
+    @Test
+    void aRefusedUploadIsNotReadBeyondASmallBound() throws IOException {
+        String path = newSlot() + "/refused.bin";
+        long announced = 1024L * 1024 * 1024;
+        String head = "PUT " + url(path) + "?v=" + tokens.sign(TokenProtocol.V, path, announced, null) + " HTTP/1.1\r\n"
+                + "Host: 127.0.0.1\r\nContent-Length: " + announced + "\r\n\r\n";
+        long sent = 0;
+        try (java.net.Socket socket = new java.net.Socket(java.net.InetAddress.getLoopbackAddress(), port())) {
+            socket.setSoTimeout(30_000);
+            socket.getOutputStream().write(head.getBytes(StandardCharsets.ISO_8859_1));
+            byte[] status = socket.getInputStream().readNBytes(12);
+            assertEquals("HTTP/1.1 413", new String(status, StandardCharsets.ISO_8859_1));
+            // Keep sending the body: the server must hang up long before the gigabyte is through.
+            byte[] chunk = new byte[64 * 1024];
+            try {
+                while (sent < announced) {
+                    socket.getOutputStream().write(chunk);
+                    sent += chunk.length;
+                }
+            } catch (IOException expected) {
+                // connection reset or broken pipe: the server closed it
+            }
+        }
+        assertTrue(sent < 64L * 1024 * 1024, "the server accepted " + sent + " bytes of a refused upload");
+    }
+
+    @ParameterizedTest(name = "prefix spelled {0}: {1}")
+    @CsvSource({"/upload, 200", "/upload;jsessionid=x, 200", "/%75pload, 200", "//upload, 404", "/./upload, 404",
+            "/x/../upload, 404"})
+    void theContextPrefixMustBeSpelledAsMapped(String prefix, int status) throws IOException {
+        String path = stored("prefix.txt", 10);
+
+        Response get = RawHttp.request("GET", prefix + "/" + UrlSpelling.PROSODY_LOWERCASE.encode(path)).send(port());
+
+        if (status == 404) {
+            assertTrue(get.status() == 400 || get.status() == 404, get.status() + " " + get.text());
+        } else {
+            assertEquals(status, get.status(), get.text());
+        }
     }
 
     // ---- downloads ----------------------------------------------------------------------------
