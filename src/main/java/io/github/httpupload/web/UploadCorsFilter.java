@@ -24,7 +24,9 @@ public class UploadCorsFilter extends HttpFilter {
     private static final long serialVersionUID = 1L;
 
     static final String ALLOW_METHODS = "GET, HEAD, PUT, OPTIONS";
-    static final String ALLOW_HEADERS = "Authorization, Content-Type";
+    /** What uploads send, plus what scripts send to read a file's tail or revalidate it (checked in Chromium). */
+    static final String ALLOW_HEADERS =
+            "Authorization, Content-Type, Range, If-Range, If-None-Match, If-Modified-Since, If-Match, If-Unmodified-Since";
     static final String EXPOSE_HEADERS = "Content-Disposition, Content-Range, Accept-Ranges, ETag, Last-Modified";
 
     private transient Set<String> allowedOrigins;
