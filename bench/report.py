@@ -7,9 +7,10 @@ CELLS_TSV  one line per measured cell (header line first), written by run.sh.
 META_FILE  "key<TAB>value" lines describing the run (versions, settings); printed as a list.
 NOTES_FILE free text lines (protocol probes) printed under "Observations".
 
-For each workload and server the round with the lowest total CPU per request is reported (the
-other rounds are listed beside it and in full in the second table), and its total CPU per
-request is divided by nginx's in the same way. CPU comes from /proc/<pid>/stat utime/stime in
+For each workload and server one round is reported: the median by total CPU per request, the
+lower of the two middle ones for an even count (so with the default 2 rounds, the better round).
+The other rounds are listed beside it and in full in the second table. Its total CPU per request
+is divided by nginx's reported round of the same workload. CPU comes from /proc/<pid>/stat utime/stime in
 clock ticks (1/CLK_TCK s), so one tick is the resolution of every CPU figure.
 """
 import csv
@@ -49,7 +50,9 @@ class Cell:
         self.statuses = row["statuses"]
         self.status_gt399 = int(row["status_gt399"])
         self.sock_errors = row["sock_errors"]
-        self.rss_growth_kib = int(row["rss_growth_kib"]) if row["rss_growth_kib"] != "-" else None
+        # "growth/start" in KiB for the large PUT, "-" elsewhere
+        self.rss_growth_kib, self.rss_start_kib = (
+            map(int, row["rss_kib"].split("/")) if row["rss_kib"] != "-" else (None, None))
         self.p50_us = row["p50_us"]
         self.p99_us = row["p99_us"]
         n = max(self.requests, 1)
@@ -113,7 +116,7 @@ def main():
     by_key = {}
     for c in cells:
         by_key.setdefault((c.workload, c.server), []).append(c)
-    best = {k: min(v, key=lambda c: c.total_us) for k, v in by_key.items()}
+    best = {k: sorted(v, key=lambda c: c.total_us)[(len(v) - 1) // 2] for k, v in by_key.items()}
 
     out = []
     w = out.append
@@ -123,7 +126,7 @@ def main():
     for key, value in meta:
         w(f"- **{key}**: {value}")
     w("")
-    w("## Results (best round per cell, by total server CPU per request)")
+    w("## Results (per cell the median round by total server CPU per request; of 2 rounds the better one)")
     w("")
     w("CPU = the server process's utime/stime from `/proc/<pid>/stat` (nginx: master + workers; "
       "Tomcat: the one JVM) after minus before the workload, divided by the requests that completed. "
@@ -142,13 +145,16 @@ def main():
                 continue
             ratio = f"{c.total_us / ref.total_us:.2f}×" if ref and ref.total_us > 0 else "n/a"
             rounds = " / ".join(fmt(x.total_us) for x in by_key[(wl, server)])
-            rss = f"{c.rss_growth_kib / 1024:.1f} MiB" if c.rss_growth_kib is not None else ""
+            rss = (f"+{c.rss_growth_kib / 1024:.1f} MiB over {c.rss_start_kib / 1024:.0f} MiB"
+                   if c.rss_growth_kib is not None else "")
             rps = fmt(c.req_per_s) if not wl.endswith("big") else f"{c.duration_s:.2f} s"
             w(f"| {label} | {SERVER_LABEL[server]} | {rps} | {fmt(c.mib_per_s)} | {fmt(c.user_us)} | "
               f"{fmt(c.sys_us)} | {fmt(c.total_us)} | {ratio} | {rounds} | {c.status_text()} | {rss} |")
     w("")
     w(f"For the {big_mib} MiB rows the req/s column holds the transfer time of the single request; "
-      "RSS growth = highest summed VmRSS during the upload minus the value just before it.")
+      "RSS growth = highest summed VmRSS during the upload minus the value just before it (given after 'over'). "
+      "Tomcat's heap (-Xms) is largely resident by then, so a body buffered on the heap would show "
+      "as heap pressure (GC time in `user`, or a 500 from OutOfMemoryError) more than as RSS growth.")
     w("")
 
     wrong = [c for c in cells if c.unexpected()]

@@ -2,7 +2,7 @@
 # Benchmark: http-upload-servlet against nginx (the reference) and Tomcat's own DefaultServlet
 # (the Java alternative), in one run on one machine. See bench/README.md for what each row means.
 #
-#   sudo bench/run.sh                      full run (about 7 minutes on 2 cores)
+#   sudo bench/run.sh                      full run (about 6 minutes on 2 cores)
 #   sudo DURATION=2 WARMUP=1 bench/run.sh  quick check that everything works
 #
 # Environment (all optional):
@@ -11,7 +11,8 @@
 #   FSYNC=false      httpupload.fsync for our service (true|false). nginx and DefaultServlet never
 #                    fsync, so false is the like-for-like setting.
 #   DURATION=10      seconds per wrk cell      WARMUP=5   seconds of unmeasured warm-up per server
-#   ROUNDS=2         measured rounds per workload (servers alternate inside each round)
+#   ROUNDS=2         measured rounds per workload (servers alternate inside each round); the
+#                    report takes the median round (of 2: the better one)
 #   BIG_MIB=256      size of the single large PUT/GET     PUT_URLS=200000 signed URLs per PUT cell
 #   JVM_OPTS="-Xms512m -Xmx512m -XX:+UseG1GC"             the same for every run
 #   RESULTS_DIR=bench/results   where the markdown report goes    KEEP=1 keep the temp dir
@@ -46,6 +47,7 @@ for v in DURATION WARMUP ROUNDS BIG_MIB PUT_URLS; do
 done
 [ "$ROUNDS" -ge 1 ] && [ "$DURATION" -ge 1 ] || die "ROUNDS and DURATION must be at least 1"
 START_SECONDS=$SECONDS
+LOAD_AT_START=$(cut -d' ' -f1-3 /proc/loadavg)   # other work on the machine shows up here
 
 # ---------------------------------------------------------------------------------------------
 # Packages. Debian's own nginx (has the dav module), wrk and tomcat10; their system services are
@@ -190,7 +192,8 @@ cat > "$CATALINA_BASE/conf/server.xml" <<EOF
 <!-- Private Tomcat for bench/run.sh (generated). -->
 <Server port="-1" shutdown="SHUTDOWN">
   <Listener className="org.apache.catalina.startup.VersionLoggerListener" />
-  <Listener className="org.apache.catalina.core.AprLifecycleListener" />
+  <!-- No AprLifecycleListener: the NIO connector does not use it, and with Debian's libtcnative
+       installed it only logs a SEVERE "incompatible version" line. -->
   <Listener className="org.apache.catalina.core.JreMemoryLeakPreventionListener" />
   <Listener className="org.apache.catalina.core.ThreadLocalLeakPreventionListener" />
   <Service name="Catalina">
@@ -309,13 +312,14 @@ remove_uploads() { # remove_uploads SERVER
     case $1 in
         nginx) rm -rf "$NGX_ROOT/dav/put" "$NGX_ROOT/dav/big" ;;
         default) find "$DEFAULT_APP/put" "$DEFAULT_APP/big" -mindepth 1 -delete ;;
-        ours) find "$STORE/files" -type f -newer "$SEED_MARK" -delete ;;  # seeds are older
+        # Whatever the store's layout: every file newer than the seeds is benchmark data.
+        ours) find "$STORE" -type f -newer "$SEED_MARK" -delete ;;
     esac
     sync
 }
 
 CELLS=$RAW/cells.tsv
-printf 'workload\tserver\tround\trequests\tduration_us\tbytes_received\tbytes_sent\tuser_ticks\tsys_ticks\tstatuses\tstatus_gt399\tsock_errors\trss_growth_kib\tp50_us\tp99_us\n' > "$CELLS"
+printf 'workload\tserver\tround\trequests\tduration_us\tbytes_received\tbytes_sent\tuser_ticks\tsys_ticks\tstatuses\tstatus_gt399\tsock_errors\trss_kib\tp50_us\tp99_us\n' > "$CELLS"
 CLK_TCK=$(getconf CLK_TCK)
 
 show_cell() { # one progress line: workload round server requests seconds user_ticks sys_ticks statuses
@@ -386,7 +390,7 @@ big_cells() { # big_cells ROUND SERVER
     kill "$SAMPLER_PID"; wait "$SAMPLER_PID" || true; SAMPLER_PID=   # SIGTERM: it writes max_kib
     local start_kib max_kib
     start_kib=$(sed -n 's/^start_kib=//p' "$rss_file"); max_kib=$(sed -n 's/^max_kib=\([0-9]*\).*/\1/p' "$rss_file")
-    record_big putbig "$round" "$server" "$code" "$t" 0 "$bytes" "$before" "$after" $((max_kib - start_kib))
+    record_big putbig "$round" "$server" "$code" "$t" 0 "$bytes" "$before" "$after" "$((max_kib - start_kib))/$start_kib"
 
     sync   # the upload's dirty pages are written back now, not during the GET
     before=$(cpu_ticks $pids)
@@ -396,11 +400,11 @@ big_cells() { # big_cells ROUND SERVER
     record_big getbig "$round" "$server" "$code" "$t" "$bytes" 0 "$before" "$after" -
     remove_uploads "$server"
 }
-record_big() { # record_big WORKLOAD ROUND SERVER CODE SECONDS RECEIVED SENT BEFORE AFTER RSS_KIB
+record_big() { # record_big WORKLOAD ROUND SERVER CODE SECONDS RECEIVED SENT BEFORE AFTER RSS(growth/start KiB or -)
     local bu bs au as us; read -r bu bs <<< "$8"; read -r au as <<< "$9"
     us=$(awk -v t="$5" 'BEGIN { printf "%d", t * 1e6 }')
     show_cell "$1" "$2" "${LABEL[$3]}" 1 "$5" $((au - bu)) $((as - bs)) "$4:1"
-    [ "${10}" != - ] && echo "         RSS growth during the upload: $(( ${10} / 1024 )) MiB"
+    [ "${10}" != - ] && echo "         RSS during the upload: +$(( ${10%/*} / 1024 )) MiB over $(( ${10#*/} / 1024 )) MiB"
     printf '%s\t%s\t%s\t1\t%s\t%s\t%s\t%s\t%s\t%s\t0\t0/0/0/0\t%s\t-\t-\n' "$1" "$3" "$2" "$us" "$6" "$7" \
         $((au - bu)) $((as - bs)) "$4:1" "${10}" >> "$CELLS"
 }
@@ -489,11 +493,15 @@ NGX_WORKERS=$(pgrep -P "$NGX_PID" | wc -l)
     printf 'client\twrk %s, -t%s -c%s, %s s per cell after %s s warm-up per server, %s rounds; curl %s for the %s MiB transfers\n' \
         "$(dpkg-query -W -f='${Version}' wrk)" "$THREADS" "$CONNECTIONS" "$DURATION" "$WARMUP" "$ROUNDS" \
         "$(curl --version | awk 'NR == 1 {print $2}')" "$BIG_MIB"
-    printf 'run time\t%s s\n' $((SECONDS - START_SECONDS))
+    printf 'run time\t%s s; load average (1/5/15 min) %s at the start, %s at the end\n' \
+        $((SECONDS - START_SECONDS)) "$LOAD_AT_START" "$(cut -d' ' -f1-3 /proc/loadavg)"
 } > "$META"
 mkdir -p "$RESULTS_DIR"
 REPORT=$RESULTS_DIR/$(date '+%Y-%m-%d_%H%M%S').md
-$PY "$HERE/report.py" "$CELLS" "$META" "$NOTES" "$CLK_TCK" "$BIG_MIB" > "$REPORT"
+if ! $PY "$HERE/report.py" "$CELLS" "$META" "$NOTES" "$CLK_TCK" "$BIG_MIB" > "$REPORT"; then
+    cp "$CELLS" "${REPORT%.md}.cells.tsv"    # keep the measurements even if the report fails
+    die "report.py failed; raw cells saved to ${REPORT%.md}.cells.tsv"
+fi
 echo
 cat "$REPORT"
 echo
