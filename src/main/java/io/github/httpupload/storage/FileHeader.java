@@ -12,36 +12,44 @@ import java.util.Arrays;
 
 /**
  * The metadata at the start of every stored file: magic, version, store time, slot path and
- * content type; the uploaded bytes follow it. Keeping metadata and content in one file is what
- * makes publishing atomic: one hard link makes both visible at once, or neither.
+ * content type, zero-padded to a multiple of 4096 bytes; the uploaded bytes follow. Keeping
+ * metadata and content in one file is what makes publishing atomic: one hard link makes both
+ * visible at once, or neither. Starting the content on a page boundary lets sendfile(2) and
+ * reads move whole pages (unaligned, every page of a download straddles two).
  *
  * <pre>
- * "HUPL" 0x01 | storedAt (int64 ms) | path length (int32) | path (UTF-8) | type length (int32) | type (UTF-8)
+ * "HUPL" 0x01 | storedAt (int64 ms) | path length (int32) | path (UTF-8) | type length (int32) | type (UTF-8) | zeros
  * </pre>
+ *
+ * @param length where the content starts: the header's size, padding included
  */
 record FileHeader(String slotPath, String contentType, Instant storedAt, int length) {
 
+    static final int ALIGNMENT = 4096;
     private static final byte[] MAGIC = {'H', 'U', 'P', 'L', 1};
     private static final int MAX_FIELD = 64 * 1024;
-    /** One read usually covers the whole header: a 200-character unicode name is about 600 bytes. */
-    private static final int FIRST_READ = 2048;
 
     static byte[] encode(String slotPath, String contentType, Instant storedAt) {
         try {
-            ByteArrayOutputStream bytes = new ByteArrayOutputStream(256);
+            ByteArrayOutputStream bytes = new ByteArrayOutputStream(ALIGNMENT);
             DataOutputStream out = new DataOutputStream(bytes);
             out.write(MAGIC);
             out.writeLong(storedAt.toEpochMilli());
             writeField(out, slotPath);
             writeField(out, contentType);
+            out.write(new byte[aligned(bytes.size()) - bytes.size()]);
             return bytes.toByteArray();
         } catch (IOException e) {
-            throw new IllegalStateException(e); // cannot happen in memory
+            throw new IllegalArgumentException(e.getMessage(), e); // a field over MAX_FIELD
         }
     }
 
-    static FileHeader read(FileChannel channel) throws IOException {
-        ByteBuffer buffer = readAt(channel, (int) Math.min(FIRST_READ, channel.size()));
+    /**
+     * Parses the header at the start of {@code buffer}, which holds the file's first bytes (a
+     * longer header is read from {@code channel}). On return {@code buffer} is positioned at the
+     * content, so what it already holds of the content need not be read again.
+     */
+    static FileHeader read(FileChannel channel, ByteBuffer buffer) throws IOException {
         try {
             byte[] magic = new byte[MAGIC.length];
             buffer.get(magic);
@@ -55,10 +63,16 @@ record FileHeader(String slotPath, String contentType, Instant storedAt, int len
             int typeLength = fieldLength(buffer.getInt());
             buffer = ensure(channel, buffer, typeLength);
             String type = utf8(buffer, typeLength);
-            return new FileHeader(path, type, storedAt, buffer.position());
+            int length = aligned(buffer.position());
+            buffer.position(Math.min(length, buffer.limit()));
+            return new FileHeader(path, type, storedAt, length);
         } catch (BufferUnderflowException e) {
             throw new IOException("not a stored file (truncated header)", e);
         }
+    }
+
+    private static int aligned(int length) {
+        return (length + ALIGNMENT - 1) / ALIGNMENT * ALIGNMENT;
     }
 
     /** Returns a buffer positioned like {@code buffer} with at least {@code needed} bytes remaining. */
@@ -93,7 +107,8 @@ record FileHeader(String slotPath, String contentType, Instant storedAt, int len
         return value;
     }
 
-    private static ByteBuffer readAt(FileChannel channel, int length) throws IOException {
+    /** The first {@code length} bytes of the file (fewer if it is shorter), positioned at 0. */
+    static ByteBuffer readAt(FileChannel channel, int length) throws IOException {
         ByteBuffer buffer = ByteBuffer.allocate(length);
         while (buffer.hasRemaining() && channel.read(buffer, buffer.position()) >= 0) {
             // positional reads: the channel's own position is left alone

@@ -33,6 +33,9 @@ import java.util.UUID;
 public final class FileStore {
 
     private static final int BUFFER_SIZE = 64 * 1024;
+    /** One read at open covers the header and, for files up to 4 KiB, the whole content. */
+    private static final int FIRST_READ = 2 * FileHeader.ALIGNMENT;
+    private static final MessageDigest SHA_256 = sha256();
     private static final String TEMP_SUFFIX = ".part";
 
     private final Path files;
@@ -84,7 +87,10 @@ public final class FileStore {
             return Optional.empty();
         }
         try {
-            return Optional.of(new StoredFile(location, channel, FileHeader.read(channel)));
+            long fileSize = channel.size();
+            ByteBuffer first = FileHeader.readAt(channel, (int) Math.min(FIRST_READ, fileSize));
+            FileHeader header = FileHeader.read(channel, first);
+            return Optional.of(new StoredFile(location, channel, header, fileSize, first));
         } catch (IOException | RuntimeException e) {
             channel.close();
             throw e;
@@ -162,15 +168,26 @@ public final class FileStore {
     }
 
     private Path location(String slotPath) {
-        String hash = HexFormat.of().formatHex(sha256(slotPath.getBytes(StandardCharsets.UTF_8)));
+        String hash = HexFormat.of().formatHex(digest().digest(slotPath.getBytes(StandardCharsets.UTF_8)));
         return files.resolve(hash.substring(0, 2)).resolve(hash);
     }
 
-    private static byte[] sha256(byte[] bytes) {
+    /** A fresh SHA-256 digest: cloning the prototype skips the provider look-up of getInstance. */
+    private static MessageDigest digest() {
         try {
-            return MessageDigest.getInstance("SHA-256").digest(bytes);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("every Java platform has SHA-256", e);
+            return (MessageDigest) SHA_256.clone();
+        } catch (CloneNotSupportedException e) {
+            throw new IllegalStateException(e); // checked when the prototype was made
+        }
+    }
+
+    private static MessageDigest sha256() {
+        try {
+            MessageDigest prototype = MessageDigest.getInstance("SHA-256");
+            prototype.clone();
+            return prototype;
+        } catch (NoSuchAlgorithmException | CloneNotSupportedException e) {
+            throw new IllegalStateException("SHA-256 is not available", e);
         }
     }
 }

@@ -129,6 +129,13 @@ final class DownloadHandler {
     }
 
     private void copy(StoredFile file, long start, long end, OutputStream out) throws IOException {
+        ByteBuffer prefetched = file.prefetched();
+        if (end - file.contentOffset() <= prefetched.limit()) {
+            // Small files (and early ranges) were read with the header: no second read.
+            int from = (int) (start - file.contentOffset());
+            out.write(prefetched.array(), prefetched.arrayOffset() + from, (int) (end - start));
+            return;
+        }
         byte[] buffer = buffers.poll();
         if (buffer == null) {
             buffer = new byte[BUFFER_SIZE];

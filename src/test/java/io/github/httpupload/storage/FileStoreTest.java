@@ -69,6 +69,31 @@ class FileStoreTest {
     }
 
     @Test
+    void contentStartsOnAPageBoundaryAndItsFirstBytesArePrefetched() throws IOException {
+        byte[] content = new byte[10_000];
+        new java.util.Random(1).nextBytes(content);
+        String longPath = "a/" + "日".repeat(2000); // a header of about 6 KiB
+        store.store("a/short-name", "image/png", content.length, new ByteArrayInputStream(content));
+        store.store(longPath, "image/png", content.length, new ByteArrayInputStream(content));
+
+        for (String path : List.of("a/short-name", longPath)) {
+            try (StoredFile file = store.open(path).orElseThrow()) {
+                assertEquals(0, file.contentOffset() % 4096, path);
+                assertEquals(path, file.slotPath());
+                assertArrayEquals(content, read(file));
+                ByteBuffer prefetched = file.prefetched();
+                byte[] head = new byte[prefetched.remaining()];
+                prefetched.get(head);
+                assertArrayEquals(java.util.Arrays.copyOf(content, head.length), head, path);
+            }
+        }
+        try (StoredFile file = store.open("a/short-name").orElseThrow()) {
+            assertEquals(4096, file.contentOffset());
+            assertEquals(4096, file.prefetched().remaining(), "one read covers the header and the first page of content");
+        }
+    }
+
+    @Test
     void anEmptyFileIsAFile() throws IOException {
         store.store("a/empty", "text/plain", 0, InputStream.nullInputStream());
 
