@@ -8,9 +8,9 @@ import java.nio.file.Path;
 import java.time.Instant;
 
 /**
- * An open stored file: its metadata and a channel to read its content from. The content starts at
- * {@link #contentOffset()} in the channel; its first bytes, read together with the header, are at
- * hand in {@link #prefetched()}. Close the file when done.
+ * An open stored file: its metadata and its content. The content starts at {@link #contentOffset()}
+ * in the file on disk; its first bytes, read together with the header, are at hand in
+ * {@link #prefetched()} (for a small file, all of it, and no file stays open). Close it when done.
  */
 public final class StoredFile implements Closeable {
 
@@ -46,7 +46,7 @@ public final class StoredFile implements Closeable {
         return size;
     }
 
-    /** Where the content starts in {@link #channel()}. */
+    /** Where the content starts in the file on disk. */
     public long contentOffset() {
         return header.length();
     }
@@ -64,12 +64,30 @@ public final class StoredFile implements Closeable {
         return path;
     }
 
-    public FileChannel channel() {
-        return channel;
+    /**
+     * Reads content bytes from content position {@code position} (0 is the first content byte)
+     * into {@code target}, from memory where they were prefetched, else from the file.
+     *
+     * @return the number of bytes read, or -1 at the end of the content
+     */
+    public int read(ByteBuffer target, long position) throws IOException {
+        if (position >= size) {
+            return -1;
+        }
+        if (position < prefetched.limit()) {
+            ByteBuffer from = prefetched.duplicate().position((int) position);
+            int count = Math.min(from.remaining(), target.remaining());
+            target.put(from.limit(from.position() + count));
+            return count;
+        }
+        return channel.read(target, header.length() + position);
     }
 
+    /** Closes the channel; a small file served from memory has none, and may be shared. */
     @Override
     public void close() throws IOException {
-        channel.close();
+        if (channel != null) {
+            channel.close();
+        }
     }
 }

@@ -101,10 +101,8 @@ final class DownloadHandler {
         if (!withBody || range.length() == 0) {
             return;
         }
-        long start = file.contentOffset() + range.start();
-        long end = file.contentOffset() + range.end();
-        if (!sendfile(request, response, file, start, end)) {
-            copy(file, start, end, response.getOutputStream());
+        if (!fromMemory(file, range, response) && !sendfile(request, response, file, range)) {
+            copy(file, range.start(), range.end(), response.getOutputStream());
         }
     }
 
@@ -114,13 +112,15 @@ final class DownloadHandler {
      * bypassed). Returns false when the body must be written here.
      */
     private static boolean sendfile(HttpServletRequest request, HttpServletResponse response, StoredFile file,
-                                    long start, long end) {
-        if (end - start < SENDFILE_MIN_BYTES
+                                    ByteRange range) {
+        if (range.length() < SENDFILE_MIN_BYTES
                 || !Boolean.TRUE.equals(request.getAttribute(SENDFILE_SUPPORTED))
                 || request instanceof ServletRequestWrapper
                 || response instanceof ServletResponseWrapper) {
             return false;
         }
+        long start = file.contentOffset() + range.start();
+        long end = file.contentOffset() + range.end();
         request.setAttribute(SENDFILE_FILENAME, file.path().toAbsolutePath().toString());
         request.setAttribute(SENDFILE_START, start);
         request.setAttribute(SENDFILE_END, end);
@@ -128,14 +128,17 @@ final class DownloadHandler {
         return true;
     }
 
-    private void copy(StoredFile file, long start, long end, OutputStream out) throws IOException {
+    /** Small files (and early ranges of others) were read with the header: no second read. */
+    private static boolean fromMemory(StoredFile file, ByteRange range, HttpServletResponse response) throws IOException {
         ByteBuffer prefetched = file.prefetched();
-        if (end - file.contentOffset() <= prefetched.limit()) {
-            // Small files (and early ranges) were read with the header: no second read.
-            int from = (int) (start - file.contentOffset());
-            out.write(prefetched.array(), prefetched.arrayOffset() + from, (int) (end - start));
-            return;
+        if (range.end() > prefetched.limit()) {
+            return false;
         }
+        response.getOutputStream().write(prefetched.array(), prefetched.arrayOffset() + (int) range.start(), (int) range.length());
+        return true;
+    }
+
+    private void copy(StoredFile file, long start, long end, OutputStream out) throws IOException {
         byte[] buffer = buffers.poll();
         if (buffer == null) {
             buffer = new byte[BUFFER_SIZE];
@@ -144,7 +147,7 @@ final class DownloadHandler {
             ByteBuffer wrapped = ByteBuffer.wrap(buffer);
             for (long position = start; position < end; ) {
                 wrapped.clear().limit((int) Math.min(buffer.length, end - position));
-                int read = file.channel().read(wrapped, position);
+                int read = file.read(wrapped, position);
                 if (read < 0) {
                     throw new EOFException("stored file ended early: " + file.slotPath());
                 }

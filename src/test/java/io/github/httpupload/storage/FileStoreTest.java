@@ -89,7 +89,23 @@ class FileStoreTest {
         }
         try (StoredFile file = store.open("a/short-name").orElseThrow()) {
             assertEquals(4096, file.contentOffset());
-            assertEquals(4096, file.prefetched().remaining(), "one read covers the header and the first page of content");
+            assertEquals(10_000, file.prefetched().remaining(), "a small file is read whole");
+        }
+    }
+
+    @Test
+    void aLargeFilePrefetchesOnlyItsFirstPageAndReadsTheRestFromDisk() throws IOException {
+        byte[] content = new byte[300_000];
+        new java.util.Random(2).nextBytes(content);
+        store.store("a/large", "video/mp4", content.length, new ByteArrayInputStream(content));
+
+        try (StoredFile file = store.open("a/large").orElseThrow()) {
+            assertEquals(4096, file.prefetched().remaining());
+            assertArrayEquals(content, read(file));
+            ByteBuffer tail = ByteBuffer.allocate(10);
+            assertEquals(10, file.read(tail, content.length - 10));
+            assertArrayEquals(java.util.Arrays.copyOfRange(content, content.length - 10, content.length), tail.array());
+            assertEquals(-1, file.read(ByteBuffer.allocate(1), content.length));
         }
     }
 
@@ -217,8 +233,8 @@ class FileStoreTest {
 
     private static byte[] read(StoredFile file) throws IOException {
         ByteBuffer buffer = ByteBuffer.allocate((int) file.size());
-        while (buffer.hasRemaining() && file.channel().read(buffer, file.contentOffset() + buffer.position()) >= 0) {
-            // positional reads until full
+        while (buffer.hasRemaining() && file.read(buffer, buffer.position()) >= 0) {
+            // reads until full
         }
         return buffer.array();
     }
