@@ -133,8 +133,7 @@ public final class FileStore {
         Path temp = tmp.resolve(UUID.randomUUID() + TEMP_SUFFIX);
         try {
             try (FileChannel out = FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
-                writeFully(out, ByteBuffer.wrap(FileHeader.encode(slotPath, contentType, Instant.now())));
-                copy(body, out, length);
+                write(FileHeader.encode(slotPath, contentType, Instant.now()), body, out, length);
                 if (fsync) {
                     out.force(true);
                 }
@@ -156,23 +155,34 @@ public final class FileStore {
         }
     }
 
-    /** Copies exactly {@code length} bytes with one buffer, whatever the size: constant memory. */
-    private static void copy(InputStream body, FileChannel out, long length) throws IOException {
-        byte[] buffer = new byte[(int) Math.min(BUFFER_SIZE, Math.max(length, 1))];
+    /**
+     * Writes the header and exactly {@code length} body bytes through one buffer (constant memory
+     * for any size), in whole 64 KiB blocks at 64 KiB-aligned offsets, however small the pieces the
+     * container hands out: few write calls, and whole pages for the page cache.
+     */
+    private static void write(byte[] header, InputStream body, FileChannel out, long length) throws IOException {
+        byte[] buffer = new byte[(header.length / BUFFER_SIZE + 1) * BUFFER_SIZE];
+        System.arraycopy(header, 0, buffer, 0, header.length);
+        int filled = header.length;
         long remaining = length;
         while (remaining > 0) {
             int read;
             try {
-                read = body.read(buffer, 0, (int) Math.min(buffer.length, remaining));
+                read = body.read(buffer, filled, (int) Math.min(buffer.length - filled, remaining));
             } catch (IOException e) {
                 throw new IncompleteUploadException(length - remaining, length, e);
             }
             if (read < 0) {
                 throw new IncompleteUploadException(length - remaining, length, null);
             }
-            writeFully(out, ByteBuffer.wrap(buffer, 0, read));
+            filled += read;
             remaining -= read;
+            if (filled == buffer.length) {
+                writeFully(out, ByteBuffer.wrap(buffer));
+                filled = 0;
+            }
         }
+        writeFully(out, ByteBuffer.wrap(buffer, 0, filled));
     }
 
     private static void writeFully(FileChannel out, ByteBuffer bytes) throws IOException {
