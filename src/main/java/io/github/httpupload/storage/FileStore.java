@@ -33,19 +33,19 @@ import java.util.UUID;
 public final class FileStore {
 
     private static final int BUFFER_SIZE = 64 * 1024;
-    /** One read at open covers the header and the first page of content. */
-    private static final int FIRST_READ = 2 * FileHeader.ALIGNMENT;
+    /** The header of a large file is read in one page (a longer one is read on). */
+    private static final int HEADER_READ = FileHeader.ALIGNMENT;
     /** Files up to this size (header included) are read whole and served from memory. */
     static final int SMALL_FILE = 64 * 1024;
-    private static final long SMALL_FILE_CACHE_BYTES = 32L * 1024 * 1024;
-    private static final long SMALL_FILE_CACHE_TTL_NANOS = 5_000_000_000L;
+    private static final long CACHE_BYTES = 32L * 1024 * 1024;
+    private static final long CACHE_TTL_NANOS = 5_000_000_000L;
     private static final MessageDigest SHA_256 = sha256();
     private static final String TEMP_SUFFIX = ".part";
 
     private final Path files;
     private final Path tmp;
     private final boolean fsync;
-    private final SmallFileCache smallFiles = new SmallFileCache(SMALL_FILE_CACHE_BYTES, SMALL_FILE_CACHE_TTL_NANOS);
+    private final StoredFileCache cache = new StoredFileCache(CACHE_BYTES, CACHE_TTL_NANOS);
 
     private FileStore(Path root, boolean fsync) {
         this.files = root.resolve("files");
@@ -83,39 +83,25 @@ public final class FileStore {
     }
 
     /**
-     * Opens the file stored under {@code slotPath}, if there is one. The caller closes it. A small
-     * file is read whole, closed at once and served from memory, and cached.
+     * The file stored under {@code slotPath}, if there is one; close it when done. Its header (and
+     * a small file's content) come from the cache or from one read, after which the file is closed.
      */
     public Optional<StoredFile> open(String slotPath) throws IOException {
-        StoredFile cached = smallFiles.get(slotPath);
-        if (cached != null) {
-            return Optional.of(cached);
-        }
+        StoredFileCache.Entry entry = cache.get(slotPath);
         Path location = location(slotPath);
-        FileChannel channel;
-        try {
-            channel = FileChannel.open(location, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS);
-        } catch (NoSuchFileException e) {
-            return Optional.empty();
-        }
-        boolean handedOver = false;
-        try {
-            long fileSize = channel.size();
-            boolean small = fileSize <= SMALL_FILE;
-            ByteBuffer first = FileHeader.readAt(channel, (int) Math.min(small ? SMALL_FILE : FIRST_READ, fileSize));
-            FileHeader header = FileHeader.read(channel, first);
-            small &= first.remaining() >= fileSize - header.length(); // else an unusually long header
-            StoredFile file = new StoredFile(location, small ? null : channel, header, fileSize, first);
-            if (small) {
-                smallFiles.put(slotPath, file);
-            }
-            handedOver = !small;
-            return Optional.of(file);
-        } finally {
-            if (!handedOver) {
-                channel.close(); // a small file lives in memory now; after a failure, nothing holds it
+        if (entry == null) {
+            try (FileChannel channel = FileChannel.open(location, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS)) {
+                long fileSize = channel.size();
+                boolean small = fileSize <= SMALL_FILE;
+                ByteBuffer first = FileHeader.readAt(channel, (int) Math.min(small ? SMALL_FILE : HEADER_READ, fileSize));
+                FileHeader header = FileHeader.read(channel, first);
+                small &= first.remaining() >= fileSize - header.length(); // else an unusually long header
+                entry = cache.put(slotPath, header, fileSize, small ? first.slice() : ByteBuffer.allocate(0));
+            } catch (NoSuchFileException e) {
+                return Optional.empty();
             }
         }
+        return Optional.of(new StoredFile(location, entry));
     }
 
     /**

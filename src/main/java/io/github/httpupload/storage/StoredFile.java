@@ -4,28 +4,29 @@ import java.io.Closeable;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.time.Instant;
 
 /**
- * An open stored file: its metadata and its content. The content starts at {@link #contentOffset()}
- * in the file on disk; its first bytes, read together with the header, are at hand in
- * {@link #prefetched()} (for a small file, all of it, and no file stays open). Close it when done.
+ * A stored file, for one request: its metadata and its content. A small file's content is in
+ * memory ({@link #prefetched()}); a larger one is read from disk, opened only when {@link #read}
+ * first needs it (a container's sendfile reads the file itself). Close it when done.
  */
 public final class StoredFile implements Closeable {
 
     private final Path path;
-    private final FileChannel channel;
     private final FileHeader header;
     private final long size;
     private final ByteBuffer prefetched;
+    private FileChannel channel;
 
-    StoredFile(Path path, FileChannel channel, FileHeader header, long fileSize, ByteBuffer prefetched) {
+    StoredFile(Path path, StoredFileCache.Entry entry) {
         this.path = path;
-        this.channel = channel;
-        this.header = header;
-        this.size = fileSize - header.length();
-        this.prefetched = prefetched.slice();
+        this.header = entry.header();
+        this.size = entry.fileSize() - header.length();
+        this.prefetched = entry.content().duplicate();
     }
 
     /** The slot path it was uploaded to; its last segment is the original file name. */
@@ -52,21 +53,16 @@ public final class StoredFile implements Closeable {
     }
 
     /**
-     * The content's first bytes, already read with the header (for a small file, all of it): the
-     * buffer's position 0 is content byte 0. A fresh view on every call; do not write into it.
+     * The content held in memory: all of it for a small file, else nothing. Position 0 is content
+     * byte 0. A fresh view on every call; do not write into it (it is shared between requests).
      */
     public ByteBuffer prefetched() {
         return prefetched.duplicate();
     }
 
-    /** Where the file lives, for zero-copy serving by the container (Tomcat's sendfile). */
-    public Path path() {
-        return path;
-    }
-
     /**
      * Reads content bytes from content position {@code position} (0 is the first content byte)
-     * into {@code target}, from memory where they were prefetched, else from the file.
+     * into {@code target}, from memory where they are held, else from the file.
      *
      * @return the number of bytes read, or -1 at the end of the content
      */
@@ -80,10 +76,17 @@ public final class StoredFile implements Closeable {
             target.put(from.limit(from.position() + count));
             return count;
         }
+        if (channel == null) {
+            channel = FileChannel.open(path, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS);
+        }
         return channel.read(target, header.length() + position);
     }
 
-    /** Closes the channel; a small file served from memory has none, and may be shared. */
+    /** Where the file lives, for zero-copy serving by the container (Tomcat's sendfile). */
+    public Path path() {
+        return path;
+    }
+
     @Override
     public void close() throws IOException {
         if (channel != null) {

@@ -69,7 +69,7 @@ class FileStoreTest {
     }
 
     @Test
-    void contentStartsOnAPageBoundaryAndItsFirstBytesArePrefetched() throws IOException {
+    void contentStartsOnAPageBoundaryAndSmallFilesAreHeldInMemory() throws IOException {
         byte[] content = new byte[10_000];
         new java.util.Random(1).nextBytes(content);
         String longPath = "a/" + "日".repeat(2000); // a header of about 6 KiB
@@ -94,13 +94,13 @@ class FileStoreTest {
     }
 
     @Test
-    void aLargeFilePrefetchesOnlyItsFirstPageAndReadsTheRestFromDisk() throws IOException {
+    void aLargeFileIsReadFromDisk() throws IOException {
         byte[] content = new byte[300_000];
         new java.util.Random(2).nextBytes(content);
         store.store("a/large", "video/mp4", content.length, new ByteArrayInputStream(content));
 
         try (StoredFile file = store.open("a/large").orElseThrow()) {
-            assertEquals(4096, file.prefetched().remaining());
+            assertEquals(0, file.prefetched().remaining());
             assertArrayEquals(content, read(file));
             ByteBuffer tail = ByteBuffer.allocate(10);
             assertEquals(10, file.read(tail, content.length - 10));
