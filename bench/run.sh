@@ -32,6 +32,9 @@ WARMUP=${WARMUP:-5}
 ROUNDS=${ROUNDS:-2}
 FSYNC=${FSYNC:-false}
 BIG_MIB=${BIG_MIB:-256}
+WORKLOADS=${WORKLOADS:-get4k get1m range put1m}   # which wrk rows to measure (a subset for quick iterations)
+BIG=${BIG:-1}                                      # 0 skips the single large PUT and GET
+CONNECTOR_ATTRS=${CONNECTOR_ATTRS:-}                 # extra attributes for the Tomcat connector (tuning experiments)
 PUT_URLS=${PUT_URLS:-200000}
 JVM_OPTS=${JVM_OPTS:--Xms512m -Xmx512m -XX:+UseG1GC}
 RESULTS_DIR=${RESULTS_DIR:-$HERE/results}
@@ -199,7 +202,7 @@ cat > "$CATALINA_BASE/conf/server.xml" <<EOF
   <Service name="Catalina">
     <Connector address="127.0.0.1" port="$TC_PORT" protocol="org.apache.coyote.http11.Http11NioProtocol"
                connectionTimeout="20000" maxKeepAliveRequests="-1"
-               continueResponseTiming="onRead" maxParameterCount="1000" />
+               continueResponseTiming="onRead" maxParameterCount="1000" $CONNECTOR_ATTRS />
     <Engine name="Catalina" defaultHost="localhost">
       <Host name="localhost" appBase="webapps" unpackWARs="true" autoDeploy="false" />
     </Engine>
@@ -461,7 +464,7 @@ touch "$SEED_MARK"     # everything our service stores after this is benchmark d
 # ROUNDS rounds in which the servers take turns; even rounds run in reverse order, so no server
 # always follows the same one (page cache and writeback state drift within a run).
 round_order() { if [ $(($1 % 2)) = 1 ]; then echo nginx default ours; else echo ours default nginx; fi; }
-for wl in get4k get1m range put1m; do
+for wl in $WORKLOADS; do
     log "workload $wl"
     if [ "$WARMUP" -gt 0 ]; then
         for server in "${SERVERS[@]}"; do wrk_cell warm "$wl" "$server" "$WARMUP"; done
@@ -470,10 +473,12 @@ for wl in get4k get1m range put1m; do
         for server in $(round_order "$r"); do wrk_cell "r$r" "$wl" "$server" "$DURATION"; done
     done
 done
-log "workload: one $BIG_MIB MiB PUT and GET per server per round"
-for r in $(seq "$ROUNDS"); do
-    for server in $(round_order "$r"); do big_cells "r$r" "$server"; done
-done
+if [ "$BIG" = 1 ]; then
+    log "workload: one $BIG_MIB MiB PUT and GET per server per round"
+    for r in $(seq "$ROUNDS"); do
+        for server in $(round_order "$r"); do big_cells "r$r" "$server"; done
+    done
+fi
 
 # ---------------------------------------------------------------------------------------------
 # The report.
