@@ -36,13 +36,16 @@ public final class ConfigLoader {
         warnAboutUnknownParameters(source);
         return new UploadConfig(
                 new SecretKeySpec(secret(source), "HmacSHA256"),
-                positiveLong(source, PARAM_MAX_FILE_SIZE, DEFAULT_MAX_FILE_SIZE),
+                number(source, PARAM_MAX_FILE_SIZE, DEFAULT_MAX_FILE_SIZE, 1, Long.MAX_VALUE,
+                        "expected a positive whole number of bytes"),
                 protocols(source),
-                positiveInt(source, PARAM_MIN_PATH_SEGMENTS, DEFAULT_MIN_PATH_SEGMENTS),
+                (int) number(source, PARAM_MIN_PATH_SEGMENTS, DEFAULT_MIN_PATH_SEGMENTS, 1, Integer.MAX_VALUE,
+                        "expected a positive whole number"),
                 storageDir(source),
                 bool(source, PARAM_FSYNC, DEFAULT_FSYNC),
                 corsOrigins(source),
-                nonNegativeInt(source, PARAM_CORS_MAX_AGE, DEFAULT_CORS_MAX_AGE));
+                (int) number(source, PARAM_CORS_MAX_AGE, DEFAULT_CORS_MAX_AGE, 0, Integer.MAX_VALUE,
+                        "expected a whole number of seconds, 0 or more"));
     }
 
     private static byte[] secret(ParameterSource source) {
@@ -139,52 +142,22 @@ public final class ConfigLoader {
         return path.normalize();
     }
 
-    private static long positiveLong(ParameterSource source, String name, long defaultValue) {
+    /** A whole number from {@code min} to {@code max}; the expectation text goes into the error. */
+    private static long number(ParameterSource source, String name, long defaultValue, long min, long max,
+                               String expectation) {
         String value = source.get(name);
         if (value == null) {
             return defaultValue;
         }
         try {
             long parsed = Long.parseLong(value.trim());
-            if (parsed > 0) {
+            if (parsed >= min && parsed <= max) {
                 return parsed;
             }
         } catch (NumberFormatException e) {
             // reported below with the parameter's name
         }
-        throw ConfigException.badValue(name, value, "expected a positive whole number of bytes");
-    }
-
-    private static int positiveInt(ParameterSource source, String name, int defaultValue) {
-        String value = source.get(name);
-        if (value == null) {
-            return defaultValue;
-        }
-        try {
-            int parsed = Integer.parseInt(value.trim());
-            if (parsed > 0) {
-                return parsed;
-            }
-        } catch (NumberFormatException e) {
-            // reported below with the parameter's name
-        }
-        throw ConfigException.badValue(name, value, "expected a positive whole number");
-    }
-
-    private static int nonNegativeInt(ParameterSource source, String name, int defaultValue) {
-        String value = source.get(name);
-        if (value == null) {
-            return defaultValue;
-        }
-        try {
-            int parsed = Integer.parseInt(value.trim());
-            if (parsed >= 0) {
-                return parsed;
-            }
-        } catch (NumberFormatException e) {
-            // reported below with the parameter's name
-        }
-        throw ConfigException.badValue(name, value, "expected a whole number of seconds, 0 or more");
+        throw ConfigException.badValue(name, value, expectation);
     }
 
     private static boolean bool(ParameterSource source, String name, boolean defaultValue) {

@@ -49,12 +49,8 @@ public final class TomcatTestServer implements TestServer {
 
     public static TomcatTestServer start(Map<String, String> contextParameters, boolean withFilter, int port) throws Exception {
         Path base = Files.createTempDirectory("tomcat");
-        Tomcat tomcat = new Tomcat();
-        tomcat.setBaseDir(base.toString());
-        Connector connector = new Connector();
-        connector.setPort(port);
-        connector.setProperty("address", "127.0.0.1");
-        tomcat.setConnector(connector);
+        Tomcat tomcat = embedded(base, port);
+        Connector connector = tomcat.getConnector();
 
         Context context = tomcat.addContext(CONTEXT, Files.createDirectories(base.resolve("docroot")).toString());
         // Under `mvn exec:java` our classes live in Maven's class loader, not the system one.
@@ -73,6 +69,17 @@ public final class TomcatTestServer implements TestServer {
             tomcat.start();
             return new TomcatTestServer(base, tomcat, context, connector, log.text());
         }
+    }
+
+    /** A Tomcat with its base in {@code base} and one connector on 127.0.0.1 ({@code port} 0: any free port). */
+    public static Tomcat embedded(Path base, int port) {
+        Tomcat tomcat = new Tomcat();
+        tomcat.setBaseDir(base.toString());
+        Connector connector = new Connector();
+        connector.setPort(port);
+        connector.setProperty("address", "127.0.0.1");
+        tomcat.setConnector(connector);
+        return tomcat;
     }
 
     private static void addFilter(Context context, Class<?> filterClass) {

@@ -36,12 +36,8 @@ class PrefixMappedServletTest {
     @Test
     void theSlotPathFollowsTheServletMapping() throws Exception {
         Path storage = dir.resolve("storage");
-        Tomcat tomcat = new Tomcat();
-        tomcat.setBaseDir(dir.resolve("tomcat").toString());
-        Connector connector = new Connector();
-        connector.setPort(0);
-        connector.setProperty("address", "127.0.0.1");
-        tomcat.setConnector(connector);
+        Tomcat tomcat = TomcatTestServer.embedded(dir.resolve("tomcat"), 0);
+        Connector connector = tomcat.getConnector();
         Context context = tomcat.addContext("/upload", Files.createDirectories(dir.resolve("docroot")).toString());
         TomcatTestServer.addContextXmlParameters(context, Map.of(
                 UploadConfig.PARAM_SECRET, SECRET, UploadConfig.PARAM_STORAGE_DIR, storage.toString()));

@@ -73,12 +73,8 @@ class WarDeploymentIT {
     private Tomcat deploy(Map<String, String> parameters) throws Exception {
         Path war = Path.of(System.getProperty("httpupload.war", "target/http-upload-servlet.war"));
         assertTrue(Files.isRegularFile(war), "build the WAR first: " + war);
-        Tomcat tomcat = new Tomcat();
-        tomcat.setBaseDir(dir.resolve("tomcat").toString());
-        Connector connector = new Connector();
-        connector.setPort(0);
-        connector.setProperty("address", "127.0.0.1");
-        tomcat.setConnector(connector);
+        Tomcat tomcat = TomcatTestServer.embedded(dir.resolve("tomcat"), 0);
+        Connector connector = tomcat.getConnector();
         tomcat.getHost().setAppBase(Files.createDirectories(dir.resolve("webapps")).toString());
         Context context = tomcat.addWebapp("/upload", war.toAbsolutePath().toString());
         TomcatTestServer.addContextXmlParameters(context, parameters);
