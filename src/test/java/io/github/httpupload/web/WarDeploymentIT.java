@@ -7,7 +7,6 @@ import io.github.httpupload.testsupport.Tokens;
 import io.github.httpupload.testsupport.TomcatTestServer;
 import org.apache.catalina.Context;
 import org.apache.catalina.LifecycleState;
-import org.apache.catalina.connector.Connector;
 import org.apache.catalina.startup.Tomcat;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -74,7 +73,6 @@ class WarDeploymentIT {
         Path war = Path.of(System.getProperty("httpupload.war", "target/http-upload-servlet.war"));
         assertTrue(Files.isRegularFile(war), "build the WAR first: " + war);
         Tomcat tomcat = TomcatTestServer.embedded(dir.resolve("tomcat"), 0);
-        Connector connector = tomcat.getConnector();
         tomcat.getHost().setAppBase(Files.createDirectories(dir.resolve("webapps")).toString());
         Context context = tomcat.addWebapp("/upload", war.toAbsolutePath().toString());
         TomcatTestServer.addContextXmlParameters(context, parameters);
