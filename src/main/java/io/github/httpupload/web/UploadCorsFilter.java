@@ -23,7 +23,7 @@ public class UploadCorsFilter extends HttpFilter {
 
     private static final long serialVersionUID = 1L;
 
-    static final String ALLOW_METHODS = "GET, HEAD, PUT, OPTIONS";
+    static final String ALLOW_METHODS = UploadServlet.ALLOW;
     /** What uploads send, plus what scripts send to read a file's tail or revalidate it (checked in Chromium). */
     static final String ALLOW_HEADERS =
             "Authorization, Content-Type, Range, If-Range, If-None-Match, If-Modified-Since, If-Match, If-Unmodified-Since";
