@@ -5,6 +5,7 @@ import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -17,6 +18,7 @@ import java.time.Instant;
 import java.util.HexFormat;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.regex.Pattern;
 
 /**
  * Files on local disk, addressed by their slot path. Knows nothing about HTTP.
@@ -41,16 +43,22 @@ public final class FileStore {
     private static final long CACHE_TTL_NANOS = 5_000_000_000L;
     private static final MessageDigest SHA_256 = sha256();
     private static final String TEMP_SUFFIX = ".part";
+    private static final Pattern TEMPORARY_NAME =
+            Pattern.compile("(probe-)?[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\\.part");
+    private static final System.Logger LOG = System.getLogger(FileStore.class.getName());
 
     private final Path files;
     private final Path tmp;
     private final boolean fsync;
+    /** The file system of {@code tmp/} and {@code files/}, looked up once: asking for free space is then one statvfs. */
+    private final java.nio.file.FileStore volume;
     private final StoredFileCache cache = new StoredFileCache(CACHE_BYTES, CACHE_TTL_NANOS);
 
-    private FileStore(Path root, boolean fsync) {
-        this.files = root.resolve("files");
-        this.tmp = root.resolve("tmp");
+    private FileStore(Path root, boolean fsync) throws IOException {
+        this.files = Files.createDirectories(root.resolve("files"));
+        this.tmp = Files.createDirectories(root.resolve("tmp"));
         this.fsync = fsync;
+        this.volume = Files.getFileStore(tmp);
     }
 
     /**
@@ -61,8 +69,6 @@ public final class FileStore {
      */
     public static FileStore open(Path root, boolean fsync) throws IOException {
         FileStore store = new FileStore(root, fsync);
-        Files.createDirectories(store.tmp);
-        Files.createDirectories(store.files);
         for (int shard = 0; shard < 256; shard++) {
             Files.createDirectories(store.files.resolve(HexFormat.of().toHexDigits((byte) shard)));
         }
@@ -70,6 +76,7 @@ public final class FileStore {
             syncDirectory(store.files);
             syncDirectory(root);
         }
+        store.sweepTemporaryFiles();
         Path probe = store.tmp.resolve("probe-" + UUID.randomUUID() + TEMP_SUFFIX);
         Path probeLink = store.files.resolve(probe.getFileName().toString());
         try {
@@ -116,17 +123,52 @@ public final class FileStore {
         if (Files.exists(target, LinkOption.NOFOLLOW_LINKS)) {
             throw new AlreadyStoredException(); // cheap early answer; the link below is the real guard
         }
+        byte[] header = FileHeader.encode(slotPath, contentType, Instant.now());
+        if (volume.getUsableSpace() < header.length + length) {
+            throw new StorageFullException("not enough free space for " + length + " bytes", null);
+        }
         Path temp = tmp.resolve(UUID.randomUUID() + TEMP_SUFFIX);
         try {
             try (FileChannel out = FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
-                write(FileHeader.encode(slotPath, contentType, Instant.now()), body, out, length);
+                write(header, body, out, length);
                 if (fsync) {
                     out.force(true);
                 }
             }
             publish(temp, target);
+        } catch (IncompleteUploadException | AlreadyStoredException e) {
+            throw e;
+        } catch (IOException e) {
+            throw isOutOfSpace(e) ? new StorageFullException("the disk is full", e) : e;
         } finally {
             Files.deleteIfExists(temp);
+        }
+    }
+
+    /** ENOSPC and EDQUOT, as the JDK reports them on Linux (it exposes no errno). */
+    private static boolean isOutOfSpace(IOException e) {
+        String message = String.valueOf(e.getMessage());
+        return message.contains("No space left on device") || message.contains("Disk quota exceeded");
+    }
+
+    /**
+     * Deletes what uploads cut short by a crash left in {@code tmp/}: only regular files named like
+     * ours ({@code <uuid>.part}), never following links. One service instance owns a storage
+     * directory, so at start no upload of ours is in flight.
+     */
+    private void sweepTemporaryFiles() throws IOException {
+        int swept = 0;
+        try (DirectoryStream<Path> entries = Files.newDirectoryStream(tmp)) {
+            for (Path entry : entries) {
+                if (TEMPORARY_NAME.matcher(entry.getFileName().toString()).matches()
+                        && Files.isRegularFile(entry, LinkOption.NOFOLLOW_LINKS)) {
+                    Files.delete(entry);
+                    swept++;
+                }
+            }
+        }
+        if (swept > 0) {
+            LOG.log(System.Logger.Level.INFO, "Deleted {0} unfinished upload(s) left in {1} by an earlier run", swept, tmp);
         }
     }
 

@@ -6,6 +6,7 @@ import io.github.httpupload.config.ParameterSource;
 import io.github.httpupload.storage.AlreadyStoredException;
 import io.github.httpupload.storage.FileStore;
 import io.github.httpupload.storage.IncompleteUploadException;
+import io.github.httpupload.storage.StorageFullException;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
@@ -79,6 +80,10 @@ public class UploadServlet extends HttpServlet {
             store.store(upload.path().value(), MediaTypes.servable(upload.contentType()), upload.contentLength(), body);
         } catch (AlreadyStoredException e) {
             Responses.error(response, HttpServletResponse.SC_CONFLICT, "A file is already stored at this address", true);
+            return;
+        } catch (StorageFullException e) {
+            LOG.log(Level.WARNING, "Refused an upload of {0} bytes to {1}: {2}", upload.contentLength(), upload.path(), e.getMessage());
+            Responses.error(response, 507, "Insufficient storage", true);
             return;
         } catch (IncompleteUploadException e) {
             LOG.log(Level.DEBUG, "Upload to {0} failed: {1}", upload.path(), e.getMessage());

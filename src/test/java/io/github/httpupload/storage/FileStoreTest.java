@@ -110,6 +110,27 @@ class FileStoreTest {
     }
 
     @Test
+    void reopeningSweepsOnlyOurUnfinishedUploads() throws IOException {
+        Path tmp = root.resolve("tmp");
+        Path ours = Files.write(tmp.resolve("0b9c7c62-3a4e-4a2f-9a51-6c0e3f7f1d2e.part"), new byte[100]);
+        Path probe = Files.write(tmp.resolve("probe-0b9c7c62-3a4e-4a2f-9a51-6c0e3f7f1d2f.part"), new byte[1]);
+        Path foreign = Files.writeString(tmp.resolve("notes.part"), "not a uuid");
+        Path outside = Files.writeString(root.getParent().resolve("outside-" + System.nanoTime()), "keep me");
+        Path link = Files.createSymbolicLink(tmp.resolve("1b9c7c62-3a4e-4a2f-9a51-6c0e3f7f1d2e.part"), outside);
+        try {
+            FileStore.open(root, true);
+
+            assertTrue(Files.notExists(ours));
+            assertTrue(Files.notExists(probe));
+            assertTrue(Files.exists(foreign));
+            assertTrue(Files.exists(link, java.nio.file.LinkOption.NOFOLLOW_LINKS), "a link is not ours, even with our name");
+            assertEquals("keep me", Files.readString(outside));
+        } finally {
+            Files.deleteIfExists(outside);
+        }
+    }
+
+    @Test
     void anEmptyFileIsAFile() throws IOException {
         store.store("a/empty", "text/plain", 0, InputStream.nullInputStream());
 

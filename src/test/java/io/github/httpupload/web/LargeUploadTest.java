@@ -1,30 +1,23 @@
 package io.github.httpupload.web;
 
 import io.github.httpupload.config.TokenProtocol;
-import io.github.httpupload.dev.DevServer;
+import io.github.httpupload.testsupport.ChildServer;
 import io.github.httpupload.testsupport.RawHttp;
 import io.github.httpupload.testsupport.TestServer;
 import io.github.httpupload.testsupport.Tokens;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.InputStreamReader;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.DigestInputStream;
 import java.security.MessageDigest;
-import java.io.UncheckedIOException;
-import java.util.List;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -49,16 +42,9 @@ class LargeUploadTest {
     @Test
     void a256MiBFileStreamsThroughA64MiBHeap() throws Exception {
         Path gcLog = dir.resolve("gc.log");
-        ProcessBuilder launch = new ProcessBuilder(List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx64m", "-XX:+ExitOnOutOfMemoryError", "-Xlog:gc:file=" + gcLog,
-                "-Dhttpupload.dev.port=0", "-Dhttpupload.dev.maxFileSize=" + SIZE, "-Dhttpupload.dev.storage=" + dir.resolve("storage"),
-                "-cp", System.getProperty("java.class.path"), DevServer.class.getName()))
-                .redirectError(dir.resolve("server.log").toFile());
-        launch.environment().put("HTTPUPLOAD_SECRET", SECRET);
-        Process server = launch.start();
-        try {
-            int port = awaitPort(server);
+        try (ChildServer server = ChildServer.start(dir.resolve("storage"), SECRET, dir.resolve("server.log"),
+                "-Xmx64m", "-XX:+ExitOnOutOfMemoryError", "-Xlog:gc:file=" + gcLog, "-Dhttpupload.dev.maxFileSize=" + SIZE)) {
+            int port = server.port();
             String path = "large-" + System.nanoTime() + "/video.mp4";
             String token = new Tokens(SECRET).sign(TokenProtocol.V, path, SIZE, null);
             MessageDigest sent = MessageDigest.getInstance("SHA-256");
@@ -81,30 +67,7 @@ class LargeUploadTest {
             assertTrue(server.isAlive(), "the server died (OutOfMemoryError?)");
             System.out.println("LargeUploadTest: 256 MiB PUT + GET with -Xmx64m; peak heap before a GC "
                     + peakHeapMiB(gcLog) + " MiB (from " + gcLog + ")");
-        } finally {
-            server.destroy();
-            if (!server.waitFor(20, TimeUnit.SECONDS)) {
-                server.destroyForcibly().waitFor(20, TimeUnit.SECONDS);
-            }
         }
-    }
-
-    /** Reads the child's output until it names its port; gives up after a minute rather than hang CI. */
-    private static int awaitPort(Process server) throws Exception {
-        CompletableFuture<Integer> port = CompletableFuture.supplyAsync(() -> {
-            try {
-                BufferedReader out = new BufferedReader(new InputStreamReader(server.getInputStream(), StandardCharsets.UTF_8));
-                for (String line = out.readLine(); line != null; line = out.readLine()) {
-                    if (line.startsWith(DevServer.PORT_LINE)) {
-                        return Integer.parseInt(line.substring(DevServer.PORT_LINE.length()).trim());
-                    }
-                }
-                throw new IllegalStateException("the server exited before it listened");
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-        });
-        return port.get(60, TimeUnit.SECONDS);
     }
 
     /** The largest heap occupancy the GC log shows (the "before" figure of each collection). */
