@@ -4,12 +4,14 @@ import io.github.httpupload.config.TokenProtocol;
 import io.github.httpupload.config.UploadConfig;
 import io.github.httpupload.testsupport.LogCapture;
 import io.github.httpupload.testsupport.RawHttp;
+import io.github.httpupload.testsupport.SmallFileSystem;
 import io.github.httpupload.testsupport.RawHttp.Response;
 import io.github.httpupload.testsupport.TempDirs;
 import io.github.httpupload.testsupport.TestServer;
 import io.github.httpupload.testsupport.Tokens;
 import io.github.httpupload.testsupport.UrlSpelling;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
@@ -456,6 +458,85 @@ abstract class UploadContract {
         }
     }
 
+    @Test
+    void aFullDiskAnswers507KeepsNothingAndRecovers() throws Exception {
+        try (SmallFileSystem disk = SmallFileSystem.mount(sandbox.resolve("small-disk"), 4)) {
+            Assumptions.assumeTrue(disk.unavailableBecause() == null, disk.unavailableBecause());
+            Path storage = disk.path().resolve("storage");
+            try (TestServer small = container().start(Map.of(
+                    UploadConfig.PARAM_SECRET, SECRET,
+                    UploadConfig.PARAM_STORAGE_DIR, storage.toString()), true)) {
+                assertTrue(small.started());
+                String first = newSlot() + "/first.bin";
+                byte[] big = new byte[2_500_000];
+                new java.util.Random(5).nextBytes(big);
+                assertEquals(201, putTo(small, first, big).status());
+
+                // Announced larger than the free space: refused before the body is read.
+                assertPlainTextError(507, putTo(small, newSlot() + "/too-big.bin", big));
+                // Several that each fit the free space but not together: the disk fills while writing.
+                List<Response> racing = parallelPuts(small, 3, 1_200_000);
+                assertTrue(racing.stream().allMatch(r -> r.status() == 201 || r.status() == 507), racing.toString());
+                assertTrue(racing.stream().anyMatch(r -> r.status() == 507), "the disk never filled: " + racing);
+                try (Stream<Path> temp = Files.list(storage.resolve("tmp"))) {
+                    assertEquals(List.of(), temp.toList(), "nothing partial is kept");
+                }
+                Response stillServed = RawHttp.request("GET", url(first)).send(small.port());
+                assertArrayEquals(big, stillServed.body(), "downloads go on while the disk is full");
+
+                try (Stream<Path> stored = Files.walk(storage.resolve("files"))) {
+                    for (Path file : stored.filter(Files::isRegularFile).toList()) {
+                        Files.delete(file); // the operator frees space
+                    }
+                }
+                assertEquals(201, putTo(small, newSlot() + "/after.bin", big).status(), "uploads work again");
+            }
+        }
+    }
+
+    @Test
+    void ofFiftyConcurrentUploadsToOneSlotExactlyOneIsCreatedAndTwoHundredDistinctAllSucceed() throws Exception {
+        String path = newSlot() + "/fifty.txt";
+        ExecutorService pool = Executors.newFixedThreadPool(50);
+        try {
+            CountDownLatch go = new CountDownLatch(1);
+            List<Future<Integer>> sameSlot = new ArrayList<>();
+            for (int i = 0; i < 50; i++) {
+                byte[] content = bytes("racer " + (10 + i));
+                sameSlot.add(pool.submit(() -> {
+                    go.await();
+                    return put(path, TokenProtocol.V, content, "text/plain").status();
+                }));
+            }
+            go.countDown();
+            List<Integer> statuses = new ArrayList<>();
+            for (Future<Integer> status : sameSlot) {
+                statuses.add(status.get());
+            }
+            assertEquals(1, statuses.stream().filter(s -> s == 201).count(), statuses.toString());
+            assertEquals(49, statuses.stream().filter(s -> s == 409).count(), statuses.toString());
+
+            String existing = stored("read-while-writing.bin", 300_000);
+            byte[] existingBytes = get(existing).body();
+            List<Future<Boolean>> mixed = new ArrayList<>();
+            for (int i = 0; i < 200; i++) {
+                String distinct = newSlot() + "/file-" + i + ".bin";
+                byte[] content = new byte[1000 + i * 997];
+                new java.util.Random(i).nextBytes(content);
+                mixed.add(pool.submit(() -> put(distinct, TokenProtocol.V2, content, "application/octet-stream").status() == 201
+                        && java.util.Arrays.equals(content, get(distinct).body())));
+                if (i % 4 == 0) {
+                    mixed.add(pool.submit(() -> java.util.Arrays.equals(existingBytes, get(existing).body())));
+                }
+            }
+            for (Future<Boolean> ok : mixed) {
+                assertTrue(ok.get(), "an upload or download failed or returned other bytes");
+            }
+        } finally {
+            pool.shutdown();
+        }
+    }
+
     // ---- downloads ----------------------------------------------------------------------------
 
     @Test
@@ -812,6 +893,36 @@ abstract class UploadContract {
         String token = tokens.sign(protocol, path, content.length, contentType);
         return RawHttp.request("PUT", url(path) + "?" + protocol.parameter() + "=" + token)
                 .header("Content-Type", contentType).body(content).send(port());
+    }
+
+    private Response putTo(TestServer target, String path, byte[] content) throws IOException {
+        return RawHttp.request("PUT", url(path) + "?v=" + tokens.sign(TokenProtocol.V, path, content.length, null))
+                .body(content).send(target.port());
+    }
+
+    private List<Response> parallelPuts(TestServer target, int count, int size) throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(count);
+        try {
+            CountDownLatch go = new CountDownLatch(1);
+            List<Future<Response>> futures = new ArrayList<>();
+            for (int i = 0; i < count; i++) {
+                byte[] content = new byte[size];
+                new java.util.Random(i).nextBytes(content);
+                String path = newSlot() + "/parallel-" + i + ".bin";
+                futures.add(pool.submit(() -> {
+                    go.await();
+                    return putTo(target, path, content);
+                }));
+            }
+            go.countDown();
+            List<Response> responses = new ArrayList<>();
+            for (Future<Response> future : futures) {
+                responses.add(future.get());
+            }
+            return responses;
+        } finally {
+            pool.shutdown();
+        }
     }
 
     Response get(String path) throws IOException {
