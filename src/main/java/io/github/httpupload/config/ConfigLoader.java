@@ -45,7 +45,9 @@ public final class ConfigLoader {
                 bool(source, PARAM_FSYNC, DEFAULT_FSYNC),
                 corsOrigins(source),
                 (int) number(source, PARAM_CORS_MAX_AGE, DEFAULT_CORS_MAX_AGE, 0, Integer.MAX_VALUE,
-                        "expected a whole number of seconds, 0 or more"));
+                        "expected a whole number of seconds, 0 or more"),
+                (int) number(source, PARAM_UPLOAD_IDLE_TIMEOUT, DEFAULT_UPLOAD_IDLE_TIMEOUT, 1, 86_400,
+                        "expected a whole number of seconds from 1 to 86400"));
     }
 
     private static byte[] secret(ParameterSource source) {

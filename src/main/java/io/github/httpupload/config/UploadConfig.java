@@ -23,11 +23,12 @@ public final class UploadConfig {
     public static final String PARAM_FSYNC = "httpupload.fsync";
     public static final String PARAM_CORS_ALLOWED_ORIGINS = "httpupload.cors.allowedOrigins";
     public static final String PARAM_CORS_MAX_AGE = "httpupload.cors.maxAge";
+    public static final String PARAM_UPLOAD_IDLE_TIMEOUT = "httpupload.uploadIdleTimeout";
 
     /** Every parameter this project reads; any other {@code httpupload.*} name is warned about. */
     public static final Set<String> KNOWN_PARAMETERS = Set.of(PARAM_SECRET, PARAM_SECRET_FILE,
             PARAM_STORAGE_DIR, PARAM_MAX_FILE_SIZE, PARAM_PROTOCOLS, PARAM_MIN_PATH_SEGMENTS, PARAM_FSYNC,
-            PARAM_CORS_ALLOWED_ORIGINS, PARAM_CORS_MAX_AGE);
+            PARAM_CORS_ALLOWED_ORIGINS, PARAM_CORS_MAX_AGE, PARAM_UPLOAD_IDLE_TIMEOUT);
 
     public static final long DEFAULT_MAX_FILE_SIZE = 104_857_600L;
     public static final Set<TokenProtocol> DEFAULT_PROTOCOLS = Collections.unmodifiableSet(EnumSet.allOf(TokenProtocol.class));
@@ -37,6 +38,8 @@ public final class UploadConfig {
     public static final String ANY_ORIGIN = "*";
     /** One day: browsers cap it lower (Chromium at two hours) where they prefer. */
     public static final int DEFAULT_CORS_MAX_AGE = 86400;
+    /** Seconds in which an upload must deliver at least 16 KiB, or be ended. */
+    public static final int DEFAULT_UPLOAD_IDLE_TIMEOUT = 30;
 
     /** The servlet-context attribute under which {@code UploadConfigListener} publishes the parsed configuration. */
     public static final String ATTRIBUTE = UploadConfig.class.getName();
@@ -49,10 +52,11 @@ public final class UploadConfig {
     private final boolean fsync;
     private final Set<String> corsAllowedOrigins;
     private final int corsMaxAge;
+    private final int uploadIdleTimeout;
 
     UploadConfig(SecretKeySpec hmacKey, long maxFileSize, Set<TokenProtocol> protocols,
                  int minPathSegments, Path storageDir, boolean fsync,
-                 Set<String> corsAllowedOrigins, int corsMaxAge) {
+                 Set<String> corsAllowedOrigins, int corsMaxAge, int uploadIdleTimeout) {
         this.hmacKey = hmacKey;
         this.maxFileSize = maxFileSize;
         this.protocols = Collections.unmodifiableSet(EnumSet.copyOf(protocols));
@@ -61,6 +65,7 @@ public final class UploadConfig {
         this.fsync = fsync;
         this.corsAllowedOrigins = Set.copyOf(corsAllowedOrigins);
         this.corsMaxAge = corsMaxAge;
+        this.uploadIdleTimeout = uploadIdleTimeout;
     }
 
     /** The shared secret as an HMAC-SHA256 key. */
@@ -108,6 +113,11 @@ public final class UploadConfig {
         return corsMaxAge;
     }
 
+    /** Seconds within which an upload must deliver at least 16 KiB (slow clients cannot hold a thread forever). */
+    public int uploadIdleTimeout() {
+        return uploadIdleTimeout;
+    }
+
     @Override
     public String toString() {
         return PARAM_STORAGE_DIR + "=" + (storageDir == null ? "(not set)" : storageDir)
@@ -117,6 +127,7 @@ public final class UploadConfig {
                 + ", " + PARAM_FSYNC + "=" + fsync
                 + ", " + PARAM_CORS_ALLOWED_ORIGINS + "=" + String.join(",", new java.util.TreeSet<>(corsAllowedOrigins))
                 + ", " + PARAM_CORS_MAX_AGE + "=" + corsMaxAge
+                + ", " + PARAM_UPLOAD_IDLE_TIMEOUT + "=" + uploadIdleTimeout
                 + ", secret=(set)";
     }
 }

@@ -3,6 +3,7 @@ package io.github.httpupload.web;
 import io.github.httpupload.auth.VerifiedUpload;
 import io.github.httpupload.config.ConfigException;
 import io.github.httpupload.config.ParameterSource;
+import io.github.httpupload.config.UploadConfig;
 import io.github.httpupload.storage.AlreadyStoredException;
 import io.github.httpupload.storage.FileStore;
 import io.github.httpupload.storage.IncompleteUploadException;
@@ -27,13 +28,16 @@ public class UploadServlet extends HttpServlet {
     static final String ALLOW = "GET, HEAD, PUT, OPTIONS";
 
     private transient FileStore store;
+    private transient int uploadIdleTimeout;
     private transient DownloadHandler downloads;
 
     @Override
     public void init() throws ServletException {
         try {
-            store = Startup.fileStore(Startup.config(getServletContext(), ParameterSource.of(getServletConfig()),
-                    getInitParameterNames()));
+            UploadConfig config = Startup.config(getServletContext(), ParameterSource.of(getServletConfig()),
+                    getInitParameterNames());
+            store = Startup.fileStore(config);
+            uploadIdleTimeout = config.uploadIdleTimeout();
             downloads = new DownloadHandler(store);
         } catch (ConfigException e) {
             throw new ServletException(e.getMessage(), e);
@@ -76,7 +80,7 @@ public class UploadServlet extends HttpServlet {
             Responses.error(response, HttpServletResponse.SC_FORBIDDEN, "Upload not authorized", true);
             return;
         }
-        try (InputStream body = request.getInputStream()) {
+        try (InputStream body = new SlowUploadGuard(request.getInputStream(), uploadIdleTimeout)) {
             store.store(upload.path().value(), MediaTypes.servable(upload.contentType()), upload.contentLength(), body);
         } catch (AlreadyStoredException e) {
             Responses.error(response, HttpServletResponse.SC_CONFLICT, "A file is already stored at this address", true);
@@ -86,8 +90,13 @@ public class UploadServlet extends HttpServlet {
             Responses.error(response, 507, "Insufficient storage", true);
             return;
         } catch (IncompleteUploadException e) {
-            LOG.log(Level.DEBUG, "Upload to {0} failed: {1}", upload.path(), e.getMessage());
-            Responses.error(response, HttpServletResponse.SC_BAD_REQUEST, "Upload incomplete: " + e.getMessage(), true);
+            if (e.getCause() instanceof SlowUploadGuard.UploadTooSlowException slow) {
+                LOG.log(Level.WARNING, "Ended a too slow upload to {0}: {1}", upload.path(), slow.getMessage());
+                Responses.error(response, HttpServletResponse.SC_REQUEST_TIMEOUT, "Upload too slow: " + slow.getMessage(), true);
+            } else {
+                LOG.log(Level.DEBUG, "Upload to {0} failed: {1}", upload.path(), e.getMessage());
+                Responses.error(response, HttpServletResponse.SC_BAD_REQUEST, "Upload incomplete: " + e.getMessage(), true);
+            }
             return;
         }
         response.setStatus(HttpServletResponse.SC_CREATED);

@@ -39,6 +39,7 @@ class ConfigLoaderTest {
         assertTrue(config.storageDir().isEmpty());
         assertEquals(java.util.Set.of("*"), config.corsAllowedOrigins());
         assertEquals(86400, config.corsMaxAge());
+        assertEquals(30, config.uploadIdleTimeout());
         assertArrayEquals(SECRET.getBytes(StandardCharsets.UTF_8), config.hmacKey().getEncoded());
     }
 
@@ -98,7 +99,9 @@ class ConfigLoaderTest {
                 arguments(UploadConfig.PARAM_CORS_ALLOWED_ORIGINS, "https://a.example, *"),
                 arguments(UploadConfig.PARAM_CORS_ALLOWED_ORIGINS, ""),
                 arguments(UploadConfig.PARAM_CORS_MAX_AGE, "-1"),
-                arguments(UploadConfig.PARAM_CORS_MAX_AGE, "a day"));
+                arguments(UploadConfig.PARAM_CORS_MAX_AGE, "a day"),
+                arguments(UploadConfig.PARAM_UPLOAD_IDLE_TIMEOUT, "0"),
+                arguments(UploadConfig.PARAM_UPLOAD_IDLE_TIMEOUT, "30s"));
     }
 
     @ParameterizedTest(name = "{0}=[{1}] is refused with a message naming both")

@@ -106,7 +106,7 @@ public final class RawHttp {
          * Reads one response, its body delimited the way HTTP says (Content-Length, chunked, or the
          * end of the connection) — a server may keep the connection open after answering.
          */
-        static Response read(InputStream in, boolean head) throws IOException {
+        public static Response read(InputStream in, boolean head) throws IOException {
             ByteArrayOutputStream headBytes = new ByteArrayOutputStream();
             int matched = 0;
             while (matched < 4) {

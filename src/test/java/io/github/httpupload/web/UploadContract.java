@@ -537,6 +537,49 @@ abstract class UploadContract {
         }
     }
 
+    @Test
+    void aTricklingClientIsEndedWith408AndLeavesNothing() throws Exception {
+        Path slowStorage = sandbox.resolve("slow-storage");
+        try (TestServer strict = container().start(Map.of(
+                UploadConfig.PARAM_SECRET, SECRET,
+                UploadConfig.PARAM_STORAGE_DIR, slowStorage.toString(),
+                UploadConfig.PARAM_UPLOAD_IDLE_TIMEOUT, "1"), true)) {
+            assertTrue(strict.started());
+            String path = newSlot() + "/trickle.bin";
+            int length = 100_000;
+            String head = "PUT " + url(path) + "?v=" + tokens.sign(TokenProtocol.V, path, length, null) + " HTTP/1.1\r\n"
+                    + "Host: 127.0.0.1\r\nContent-Length: " + length + "\r\n\r\n";
+            Response answer;
+            try (java.net.Socket socket = new java.net.Socket(java.net.InetAddress.getLoopbackAddress(), strict.port())) {
+                socket.setSoTimeout(20_000);
+                java.io.OutputStream out = socket.getOutputStream();
+                out.write(head.getBytes(StandardCharsets.ISO_8859_1));
+                Thread trickle = new Thread(() -> {
+                    try {
+                        for (int i = 0; i < 200; i++) { // at most 20 s: a byte every 100 ms
+                            out.write('x');
+                            out.flush();
+                            Thread.sleep(100);
+                        }
+                    } catch (IOException | InterruptedException e) {
+                        // the server hung up: what this test waits for
+                    }
+                });
+                trickle.setDaemon(true);
+                trickle.start();
+                answer = RawHttp.Response.read(socket.getInputStream(), false);
+                trickle.interrupt();
+            }
+
+            assertPlainTextError(408, answer);
+            try (Stream<Path> temp = Files.list(slowStorage.resolve("tmp"))) {
+                assertEquals(List.of(), temp.toList());
+            }
+            byte[] content = new byte[length];
+            assertEquals(201, putTo(strict, path, content).status(), "the same URL works for a client that keeps up");
+        }
+    }
+
     // ---- downloads ----------------------------------------------------------------------------
 
     @Test
