@@ -71,7 +71,10 @@ public final class FileStore {
         FileStore store = new FileStore(root, fsync);
         for (int shard = 0; shard < 256; shard++) {
             Files.createDirectories(store.files.resolve(HexFormat.of().toHexDigits((byte) shard)));
+            requireRealDirectory(store.files.resolve(HexFormat.of().toHexDigits((byte) shard)));
         }
+        requireRealDirectory(store.files);
+        requireRealDirectory(store.tmp);
         if (fsync) {
             syncDirectory(store.files);
             syncDirectory(root);
@@ -97,6 +100,10 @@ public final class FileStore {
         StoredFileCache.Entry entry = cache.get(slotPath);
         Path location = location(slotPath);
         if (entry == null) {
+            if (isLink(location.getParent()) || isLink(location)) {
+                LOG.log(System.Logger.Level.WARNING, "Not following a symbolic link planted in the storage: {0}", location);
+                return Optional.empty();
+            }
             try (FileChannel channel = FileChannel.open(location, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS)) {
                 long fileSize = channel.size();
                 boolean small = fileSize <= SMALL_FILE;
@@ -123,6 +130,9 @@ public final class FileStore {
         if (Files.exists(target, LinkOption.NOFOLLOW_LINKS)) {
             throw new AlreadyStoredException(); // cheap early answer; the link below is the real guard
         }
+        if (isLink(tmp) || isLink(target.getParent())) {
+            throw new IOException("a storage directory was replaced by a symbolic link: " + target.getParent() + " or " + tmp);
+        }
         byte[] header = FileHeader.encode(slotPath, contentType, Instant.now());
         if (volume.getUsableSpace() < header.length + length) {
             throw new StorageFullException("not enough free space for " + length + " bytes", null);
@@ -142,6 +152,20 @@ public final class FileStore {
             throw isOutOfSpace(e) ? new StorageFullException("the disk is full", e) : e;
         } finally {
             Files.deleteIfExists(temp);
+        }
+    }
+
+    /**
+     * Whether {@code path} is a symbolic link. Files are opened with NOFOLLOW_LINKS, which guards
+     * only the last component; a directory of the store replaced by a link must not lead out.
+     */
+    private static boolean isLink(Path path) {
+        return Files.isSymbolicLink(path);
+    }
+
+    private static void requireRealDirectory(Path directory) throws IOException {
+        if (isLink(directory) || !Files.isDirectory(directory, LinkOption.NOFOLLOW_LINKS)) {
+            throw new IOException(directory + " must be a directory, not a symbolic link");
         }
     }
 

@@ -52,7 +52,11 @@ final class DownloadHeaders {
         response.setHeader("X-Frame-Options", "DENY");
     }
 
-    static String contentDisposition(String contentType, String fileName) {
+    /** What file systems accept as one name; a longer one could not be saved under it anyway. */
+    static final int MAX_NAME_BYTES = 255;
+
+    static String contentDisposition(String contentType, String fullName) {
+        String fileName = shortened(fullName);
         return (isInline(contentType) ? "inline" : "attachment")
                 + "; filename=\"" + asciiFallback(fileName) + "\""
                 + "; filename*=UTF-8''" + rfc5987(fileName);
@@ -67,6 +71,33 @@ final class DownloadHeaders {
                 || mediaType.startsWith("video/")
                 || mediaType.startsWith("audio/")
                 || mediaType.equals("text/plain");
+    }
+
+    /**
+     * The name cut to {@value #MAX_NAME_BYTES} UTF-8 bytes, keeping a short extension, at a code
+     * point boundary: a name of thousands of characters would otherwise overflow the container's
+     * response header buffer (Tomcat: 8 KiB), and the download would fail with 500.
+     */
+    static String shortened(String name) {
+        if (name.getBytes(StandardCharsets.UTF_8).length <= MAX_NAME_BYTES) {
+            return name;
+        }
+        int dot = name.lastIndexOf('.');
+        String extension = dot > 0 && name.length() - dot <= 16 ? name.substring(dot) : "";
+        int budget = MAX_NAME_BYTES - extension.getBytes(StandardCharsets.UTF_8).length;
+        StringBuilder kept = new StringBuilder();
+        int used = 0;
+        for (int i = 0; i < name.length() - extension.length(); ) {
+            int codePoint = name.codePointAt(i);
+            int bytes = new String(Character.toChars(codePoint)).getBytes(StandardCharsets.UTF_8).length;
+            if (used + bytes > budget) {
+                break;
+            }
+            kept.appendCodePoint(codePoint);
+            used += bytes;
+            i += Character.charCount(codePoint);
+        }
+        return kept + extension;
     }
 
     /** For old clients: printable ASCII, with quotes, backslashes and everything else replaced by {@code _}. */

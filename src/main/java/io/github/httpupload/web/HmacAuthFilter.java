@@ -78,6 +78,10 @@ public class HmacAuthFilter extends HttpFilter {
             return refuse(response, HttpServletResponse.SC_BAD_REQUEST,
                     "Invalid upload path: at least " + config.minPathSegments() + " segments expected");
         }
+        if (request.getHeader("Content-Range") != null) {
+            // RFC 9110 §14.5: a partial PUT must not be taken for a whole file.
+            return refuse(response, HttpServletResponse.SC_BAD_REQUEST, "Content-Range is not supported in PUT");
+        }
         long length = request.getContentLengthLong();
         if (length < 0) {
             return refuse(response, HttpServletResponse.SC_LENGTH_REQUIRED, "Content-Length required");
