@@ -26,4 +26,16 @@ class DownloadHeadersTest {
         assertEquals("attachment; filename=\"a_b_c;d.txt\"; filename*=UTF-8''a%22b%5Cc%3Bd.txt",
                 DownloadHeaders.contentDisposition("text/html", "a\"b\\c;d.txt"));
     }
+
+    @Test
+    void aVeryLongNameIsCutTo255BytesKeepingItsExtension() {
+        String name = "日".repeat(800) + ".jpg";
+
+        String shortened = DownloadHeaders.shortened(name);
+
+        assertEquals(true, shortened.getBytes(java.nio.charset.StandardCharsets.UTF_8).length <= 255);
+        assertEquals(true, shortened.endsWith(".jpg"));
+        assertEquals("日".repeat(83) + ".jpg", shortened);
+        assertEquals("short.txt", DownloadHeaders.shortened("short.txt"));
+    }
 }
