@@ -103,41 +103,54 @@ public final class RawHttp {
         }
 
         /**
-         * Reads one response, its body delimited the way HTTP says (Content-Length, chunked, or the
-         * end of the connection) — a server may keep the connection open after answering.
+         * Reads one response (interim 1xx answers skipped), its body delimited the way HTTP says
+         * (Content-Length, chunked, or the end of the connection) — a server may keep the
+         * connection open after answering. Anything that is not an HTTP/1.x response is an error.
          */
         public static Response read(InputStream in, boolean head) throws IOException {
-            ByteArrayOutputStream headBytes = new ByteArrayOutputStream();
-            int matched = 0;
-            while (matched < 4) {
-                int b = in.read();
-                if (b < 0) {
-                    throw new IOException("connection closed before a complete response head: " + headBytes);
+            while (true) {
+                ByteArrayOutputStream headBytes = new ByteArrayOutputStream();
+                int matched = 0;
+                while (matched < 4) {
+                    int b = in.read();
+                    if (b < 0) {
+                        throw new IOException("connection closed before a complete response head: "
+                                + headBytes.toString(StandardCharsets.ISO_8859_1));
+                    }
+                    headBytes.write(b);
+                    matched = (b == "\r\n\r\n".charAt(matched)) ? matched + 1 : (b == '\r' ? 1 : 0);
                 }
-                headBytes.write(b);
-                matched = (b == "\r\n\r\n".charAt(matched)) ? matched + 1 : (b == '\r' ? 1 : 0);
+                String[] lines = headBytes.toString(StandardCharsets.ISO_8859_1).trim().split("\r\n");
+                String[] statusLine = lines[0].split(" ");
+                if (statusLine.length < 2 || !statusLine[0].startsWith("HTTP/")) {
+                    throw new IOException("not an HTTP response: " + lines[0]);
+                }
+                int status = Integer.parseInt(statusLine[1]);
+                Map<String, List<String>> headers = new LinkedHashMap<>();
+                for (int i = 1; i < lines.length; i++) {
+                    int colon = lines[i].indexOf(':');
+                    if (colon > 0) {
+                        headers.computeIfAbsent(lines[i].substring(0, colon).trim().toLowerCase(Locale.ROOT), k -> new ArrayList<>())
+                                .add(lines[i].substring(colon + 1).trim());
+                    }
+                }
+                if (status >= 100 && status < 200) {
+                    continue;
+                }
+                byte[] body;
+                List<String> length = headers.get("content-length");
+                List<String> encoding = headers.get("transfer-encoding");
+                if (head || status == 204 || status == 304) {
+                    body = new byte[0];
+                } else if (encoding != null && encoding.get(0).equalsIgnoreCase("chunked")) {
+                    body = dechunk(in);
+                } else if (length != null) {
+                    body = in.readNBytes(Integer.parseInt(length.get(0)));
+                } else {
+                    body = in.readAllBytes();
+                }
+                return new Response(status, headers, body);
             }
-            String[] lines = headBytes.toString(StandardCharsets.ISO_8859_1).trim().split("\r\n");
-            int status = Integer.parseInt(lines[0].split(" ")[1]);
-            Map<String, List<String>> headers = new LinkedHashMap<>();
-            for (int i = 1; i < lines.length; i++) {
-                int colon = lines[i].indexOf(':');
-                headers.computeIfAbsent(lines[i].substring(0, colon).trim().toLowerCase(Locale.ROOT), k -> new ArrayList<>())
-                        .add(lines[i].substring(colon + 1).trim());
-            }
-            byte[] body;
-            List<String> length = headers.get("content-length");
-            List<String> encoding = headers.get("transfer-encoding");
-            if (head || status == 204 || status == 304) {
-                body = new byte[0];
-            } else if (encoding != null && encoding.get(0).equalsIgnoreCase("chunked")) {
-                body = dechunk(in);
-            } else if (length != null) {
-                body = in.readNBytes(Integer.parseInt(length.get(0)));
-            } else {
-                body = in.readAllBytes();
-            }
-            return new Response(status, headers, body);
         }
 
         private static byte[] dechunk(InputStream in) throws IOException {

@@ -1363,79 +1363,8 @@ abstract class HostileInputContract {
             } catch (IOException e) {
                 // The server may have answered and closed before taking every byte: read its answer.
             }
-            return readResponse(socket.getInputStream(), c.method.equals("HEAD"));
+            return Response.read(socket.getInputStream(), c.method.equals("HEAD"));
         }
-    }
-
-    /** One response (interim 1xx skipped), its body delimited by Content-Length, chunked coding or the end of the stream. */
-    private static Response readResponse(InputStream in, boolean head) throws IOException {
-        while (true) {
-            ByteArrayOutputStream headBytes = new ByteArrayOutputStream();
-            int matched = 0;
-            while (matched < 4) {
-                int b = in.read();
-                if (b < 0) {
-                    throw new IOException("connection closed before a complete response head: " + printable(headBytes.toString(StandardCharsets.ISO_8859_1)));
-                }
-                headBytes.write(b);
-                matched = b == "\r\n\r\n".charAt(matched) ? matched + 1 : b == '\r' ? 1 : 0;
-            }
-            String[] lines = headBytes.toString(StandardCharsets.ISO_8859_1).trim().split("\r\n");
-            String[] statusLine = lines[0].split(" ");
-            if (statusLine.length < 2 || !statusLine[0].startsWith("HTTP/")) {
-                throw new IOException("not an HTTP response: " + printable(lines[0]));
-            }
-            int status = Integer.parseInt(statusLine[1]);
-            Map<String, List<String>> headers = new LinkedHashMap<>();
-            for (int i = 1; i < lines.length; i++) {
-                int colon = lines[i].indexOf(':');
-                if (colon > 0) {
-                    headers.computeIfAbsent(lines[i].substring(0, colon).trim().toLowerCase(Locale.ROOT), k -> new ArrayList<>())
-                            .add(lines[i].substring(colon + 1).trim());
-                }
-            }
-            if (status >= 100 && status < 200) {
-                continue;
-            }
-            byte[] body;
-            List<String> length = headers.get("content-length");
-            List<String> encoding = headers.get("transfer-encoding");
-            if (head || status == 204 || status == 304) {
-                body = new byte[0];
-            } else if (encoding != null && encoding.get(0).equalsIgnoreCase("chunked")) {
-                body = dechunk(in);
-            } else if (length != null) {
-                body = in.readNBytes(Integer.parseInt(length.get(0)));
-            } else {
-                body = in.readAllBytes();
-            }
-            return new Response(status, headers, body);
-        }
-    }
-
-    private static byte[] dechunk(InputStream in) throws IOException {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        while (true) {
-            int size = Integer.parseInt(line(in).split(";")[0].trim(), 16);
-            if (size == 0) {
-                while (!line(in).isEmpty()) {
-                    // trailers
-                }
-                return out.toByteArray();
-            }
-            out.write(in.readNBytes(size));
-            line(in);
-        }
-    }
-
-    private static String line(InputStream in) throws IOException {
-        StringBuilder line = new StringBuilder();
-        for (int b = in.read(); b >= 0 && b != '\n'; b = in.read()) {
-            if (b != '\r') {
-                line.append((char) b);
-            }
-        }
-        return line.toString();
     }
 
     private Response send(int port, String method, String target, byte[] body, String... headers) throws IOException {
