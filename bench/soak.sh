@@ -4,7 +4,7 @@
 # open file descriptors, threads, heap after a full GC and RSS at start and end, and throughput.
 # See bench/SOAK.md.
 #
-#   sudo bench/soak.sh                         10 minutes of load (about 12.5 minutes in all)
+#   sudo bench/soak.sh                         10 minutes of load (about 12 minutes in all)
 #   sudo DURATION=60 WARMUP=15 IDLE_AFTER=5 bench/soak.sh   quick check (about 2 minutes)
 #
 # Environment (all optional):

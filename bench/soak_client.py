@@ -55,6 +55,7 @@ import threading
 import time
 import urllib.parse
 
+sys.dont_write_bytecode = True        # no bench/__pycache__ from importing sign.py
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from sign import token as sign_token  # noqa: E402  (bench/sign.py: HMAC-SHA256 hex of "<slot> <len>")
 
