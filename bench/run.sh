@@ -24,8 +24,8 @@ set -euo pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)
 REPO=$(dirname "$HERE")
 PY=/usr/bin/python3                    # Debian's python: only the standard library is used
-CATALINA_HOME=/usr/share/tomcat10      # Debian's tomcat10 package (Tomcat 10.1)
 NGINX=/usr/sbin/nginx
+. "$HERE/lib.sh"
 
 DURATION=${DURATION:-10}
 WARMUP=${WARMUP:-5}
@@ -42,8 +42,6 @@ THREADS=2 CONNECTIONS=8                # wrk -t2 -c8 for every cell: the issue's
 SERVERS=(nginx default ours)
 MIB=1048576
 
-die() { echo "run.sh: $*" >&2; exit 1; }
-log() { echo "[$(date +%H:%M:%S)] $*"; }
 case $FSYNC in true|false) ;; *) die "FSYNC must be true or false, not '$FSYNC'" ;; esac
 for v in DURATION WARMUP ROUNDS BIG_MIB PUT_URLS; do
     [[ ${!v} =~ ^[0-9]+$ ]] || die "$v must be a whole number, not '${!v}'"
@@ -55,29 +53,13 @@ LOAD_AT_START=$(cut -d' ' -f1-3 /proc/loadavg)   # other work on the machine sho
 # ---------------------------------------------------------------------------------------------
 # Packages. Debian's own nginx (has the dav module), wrk and tomcat10; their system services are
 # never used (policy-rc.d blocks them here anyway): private instances are started below.
-missing=
-for p in nginx wrk tomcat10 curl; do
-    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing="$missing $p"
-done
-if [ -n "$missing" ]; then
-    [ "$(id -u)" = 0 ] || die "missing packages:$missing (run as root to install them)"
-    log "installing:$missing"
-    apt-get update -q >/dev/null
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -q $missing >/dev/null
-fi
+ensure_packages nginx wrk tomcat10 curl
 $NGINX -V 2>&1 | grep -q -- --with-http_dav_module || die "this nginx has no dav module"
 
 # ---------------------------------------------------------------------------------------------
 # Temp dir, and cleanup that runs on every exit path.
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/http-upload-bench.XXXXXX")
 NGX_PID= TC_PID= SAMPLER_PID=
-stop_pid() { # stop_pid NAME PID: SIGTERM, wait up to 20 s, then SIGKILL that one pid
-    local name=$1 pid=$2 i
-    [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null || return 0
-    kill "$pid" 2>/dev/null || true
-    for i in $(seq 40); do kill -0 "$pid" 2>/dev/null || return 0; sleep 0.5; done
-    echo "$name (pid $pid) did not stop, killing it"; kill -9 "$pid" 2>/dev/null || true
-}
 cleanup() {
     local rc=$?
     set +e
@@ -105,19 +87,7 @@ sign() { $PY "$HERE/sign.py" token "$1" "$2"; }
 # ---------------------------------------------------------------------------------------------
 # The WAR: given, or built from a clone of the committed HEAD (another engineer may be editing the
 # working tree; a clone sees only commits and builds in its own target/).
-if [ -n "${WAR:-}" ]; then
-    [ -f "$WAR" ] || die "WAR=$WAR: no such file"
-    WAR_DESC="given: $WAR (sha256 $(sha256sum "$WAR" | cut -c1-12))"
-else
-    log "building the WAR from a clone of $REPO"
-    git clone -q "$REPO" "$WORK/src"
-    (cd "$WORK/src" && mvn -B -q -DskipTests package) > "$WORK/mvn.log" 2>&1 \
-        || { tail -40 "$WORK/mvn.log"; die "maven build failed"; }
-    WAR=$WORK/src/target/http-upload-servlet.war
-    [ -f "$WAR" ] || die "the build produced no $WAR"
-    WAR_DESC="built from commit $(git -C "$WORK/src" rev-parse --short HEAD) ($(git -C "$WORK/src" log -1 --format=%s | cut -c1-70))"
-fi
-log "WAR: $WAR_DESC"
+build_war
 
 # ---------------------------------------------------------------------------------------------
 # Test data: random bytes (nothing compressible), the same files for all three servers.
@@ -176,39 +146,11 @@ NGX_PID=$!
 # than edited from Debian's: no SecurityListener (it refuses to run as root; Debian ships it
 # commented out), no AccessLogValve (nginx logs nothing either), no autoDeploy scanning.
 # continueResponseTiming="onRead" is what README.md recommends for the upload service.
-export CATALINA_HOME
-export CATALINA_BASE=$WORK/tomcat
-export CATALINA_TMPDIR=$CATALINA_BASE/temp
-export CATALINA_OPTS="$JVM_OPTS"
-export JAVA_OPTS="-Djava.awt.headless=true"     # Debian's default JAVA_OPTS
-unset CATALINA_PID
 STORE=$WORK/storage DEFAULT_APP=$WORK/default-app
-mkdir -p "$CATALINA_BASE"/{conf/Catalina/localhost,logs,temp,webapps,work} "$STORE" \
-    "$DEFAULT_APP/WEB-INF" "$DEFAULT_APP/bench" "$DEFAULT_APP/put" "$DEFAULT_APP/big"
-for f in catalina.properties context.xml logging.properties web.xml; do
-    cp "/etc/tomcat10/$f" "$CATALINA_BASE/conf/"
-done
+mkdir -p "$DEFAULT_APP/WEB-INF" "$DEFAULT_APP/bench" "$DEFAULT_APP/put" "$DEFAULT_APP/big"
+tomcat_base "maxKeepAliveRequests=\"-1\" $CONNECTOR_ATTRS"
 $PY -c 'import re, sys; s = re.sub(r"<!--.*?-->", "", open(sys.argv[1]).read(), flags=re.S); sys.exit("SecurityListener" not in s)' \
     /etc/tomcat10/server.xml && log "note: Debian's server.xml has an active SecurityListener; the private server.xml has none"
-cat > "$CATALINA_BASE/conf/server.xml" <<EOF
-<?xml version="1.0" encoding="UTF-8"?>
-<!-- Private Tomcat for bench/run.sh (generated). -->
-<Server port="-1" shutdown="SHUTDOWN">
-  <Listener className="org.apache.catalina.startup.VersionLoggerListener" />
-  <!-- No AprLifecycleListener: the NIO connector does not use it, and with Debian's libtcnative
-       installed it only logs a SEVERE "incompatible version" line. -->
-  <Listener className="org.apache.catalina.core.JreMemoryLeakPreventionListener" />
-  <Listener className="org.apache.catalina.core.ThreadLocalLeakPreventionListener" />
-  <Service name="Catalina">
-    <Connector address="127.0.0.1" port="$TC_PORT" protocol="org.apache.coyote.http11.Http11NioProtocol"
-               connectionTimeout="20000" maxKeepAliveRequests="-1"
-               continueResponseTiming="onRead" maxParameterCount="1000" $CONNECTOR_ATTRS />
-    <Engine name="Catalina" defaultHost="localhost">
-      <Host name="localhost" appBase="webapps" unpackWARs="true" autoDeploy="false" />
-    </Engine>
-  </Service>
-</Server>
-EOF
 # /default: Tomcat's DefaultServlet, writable. Named "default" so it replaces the read-only one
 # that conf/web.xml declares for every context.
 cat > "$DEFAULT_APP/WEB-INF/web.xml" <<'EOF'
@@ -228,19 +170,7 @@ cat > "$DEFAULT_APP/WEB-INF/web.xml" <<'EOF'
 </web-app>
 EOF
 echo "<Context docBase=\"$DEFAULT_APP\"/>" > "$CATALINA_BASE/conf/Catalina/localhost/default.xml"
-# /upload: our WAR, configured only by its context descriptor, as README.md describes.
-cp "$WAR" "$CATALINA_BASE/webapps/upload.war"
-cat > "$CATALINA_BASE/conf/Catalina/localhost/upload.xml" <<EOF
-<Context>
-  <Parameter name="httpupload.secret" value="$SECRET" override="false"/>
-  <Parameter name="httpupload.storageDir" value="$STORE" override="false"/>
-  <Parameter name="httpupload.fsync" value="$FSYNC" override="false"/>
-  <Parameter name="httpupload.maxFileSize" value="1073741824" override="false"/>
-</Context>
-EOF
-# catalina.sh run execs java, so $! is the JVM itself.
-"$CATALINA_HOME/bin/catalina.sh" run > "$CATALINA_BASE/logs/catalina.out" 2>&1 &
-TC_PID=$!
+start_tomcat
 
 wait_http() { # wait_http NAME URL PID: until the server answers at all (any status)
     local i
@@ -252,18 +182,6 @@ wait_http() { # wait_http NAME URL PID: until the server answers at all (any sta
     return 1
 }
 wait_http nginx "http://127.0.0.1:$NGX_PORT/" "$NGX_PID" || { cat "$NGX/error.log"; die "nginx did not start"; }
-for i in $(seq 120); do
-    grep -q 'Server startup in' "$CATALINA_BASE/logs/catalina.out" && break
-    kill -0 "$TC_PID" 2>/dev/null || { tail -40 "$CATALINA_BASE/logs/catalina.out"; die "tomcat exited"; }
-    sleep 0.5
-done
-grep -q 'Server startup in' "$CATALINA_BASE/logs/catalina.out" || die "tomcat did not start in 60 s"
-if grep -q 'startup failed' "$CATALINA_BASE/logs/catalina.out"; then
-    grep -E 'SEVERE|startup failed' "$CATALINA_BASE/logs/catalina.out" | head -20
-    cat "$CATALINA_BASE"/logs/localhost.*.log 2>/dev/null | tail -30
-    die "a Tomcat context failed to start"
-fi
-[ "$(cat "/proc/$TC_PID/comm")" = java ] || die "pid $TC_PID is not the JVM"
 log "nginx pid $NGX_PID on 127.0.0.1:$NGX_PORT; tomcat pid $TC_PID on 127.0.0.1:$TC_PORT"
 
 declare -A BASE=(

@@ -33,7 +33,7 @@ HERE=$(cd "$(dirname "$0")" && pwd)
 REPO=$(dirname "$HERE")
 PY=/usr/bin/python3
 [ -x "$PY" ] || PY=$(command -v python3)
-CATALINA_HOME=/usr/share/tomcat10      # Debian's tomcat10 package (Tomcat 10.1)
+. "$HERE/lib.sh"
 
 DURATION=${DURATION:-600}
 WARMUP=${WARMUP:-30}
@@ -48,8 +48,6 @@ JVM_OPTS=${JVM_OPTS:--Xms512m -Xmx512m -XX:+UseG1GC}
 CONNECTOR_ATTRS=${CONNECTOR_ATTRS:-}
 RESULTS_DIR=${RESULTS_DIR:-$HERE/results}
 
-die() { echo "soak.sh: $*" >&2; exit 1; }
-log() { echo "[$(date +%H:%M:%S)] $*"; }
 case $FSYNC in true|false) ;; *) die "FSYNC must be true or false, not '$FSYNC'" ;; esac
 for v in DURATION WARMUP CONCURRENCY SAMPLE IDLE_AFTER CAP_MIB SEED; do
     [[ ${!v} =~ ^[0-9]+$ ]] || die "$v must be a whole number, not '${!v}'"
@@ -61,29 +59,13 @@ LOAD_AT_START=$(cut -d' ' -f1-3 /proc/loadavg)   # other work on the machine sho
 
 # ---------------------------------------------------------------------------------------------
 # Packages: Debian's tomcat10 (only its files; its service is never used) and a JDK's jcmd/jstat.
-missing=
-for p in tomcat10 curl; do
-    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing="$missing $p"
-done
-if [ -n "$missing" ]; then
-    [ "$(id -u)" = 0 ] || die "missing packages:$missing (run as root to install them)"
-    log "installing:$missing"
-    apt-get update -q >/dev/null
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -q $missing >/dev/null
-fi
+ensure_packages tomcat10 curl
 command -v jcmd >/dev/null && command -v jstat >/dev/null || die "jcmd and jstat are needed (a JDK, e.g. openjdk-17-jdk-headless)"
 
 # ---------------------------------------------------------------------------------------------
 # Temp dir, and cleanup that runs on every exit path.
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/http-upload-soak.XXXXXX")
 TC_PID= CLIENT_PID=
-stop_pid() { # stop_pid NAME PID: SIGTERM, wait up to 20 s, then SIGKILL that one pid
-    local name=$1 pid=$2 i
-    [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null || return 0
-    kill "$pid" 2>/dev/null || true
-    for i in $(seq 40); do kill -0 "$pid" 2>/dev/null || return 0; sleep 0.5; done
-    echo "$name (pid $pid) did not stop, killing it"; kill -9 "$pid" 2>/dev/null || true
-}
 cleanup() {
     local rc=$?
     set +e
@@ -101,25 +83,13 @@ avail_mib=$(df -Pm "$WORK" | awk 'NR == 2 {print $4}')
 [ "$avail_mib" -ge $((CAP_MIB + 2048)) ] || die "only $avail_mib MiB free under $WORK; need CAP_MIB + 2 GiB = $((CAP_MIB + 2048)) MiB"
 log "disk: $avail_mib MiB free under $WORK, at most about $CAP_MIB MiB of uploads kept"
 
-TC_PORT=$($PY -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+TC_PORT=$(free_port)
 SECRET=$(head -c 24 /dev/urandom | od -An -tx1 | tr -d ' \n')
 export BENCH_SECRET=$SECRET          # read by soak_client.py (through sign.py); never on a command line
 
 # ---------------------------------------------------------------------------------------------
 # The WAR: given, or built from a clone of the committed HEAD (as bench/run.sh does).
-if [ -n "${WAR:-}" ]; then
-    [ -f "$WAR" ] || die "WAR=$WAR: no such file"
-    WAR_DESC="given: $WAR (sha256 $(sha256sum "$WAR" | cut -c1-12))"
-else
-    log "building the WAR from a clone of $REPO"
-    git clone -q "$REPO" "$WORK/src"
-    (cd "$WORK/src" && mvn -B -q -DskipTests package) > "$WORK/mvn.log" 2>&1 \
-        || { tail -40 "$WORK/mvn.log"; die "maven build failed"; }
-    WAR=$WORK/src/target/http-upload-servlet.war
-    [ -f "$WAR" ] || die "the build produced no $WAR"
-    WAR_DESC="built from commit $(git -C "$WORK/src" rev-parse --short HEAD) ($(git -C "$WORK/src" log -1 --format=%s | cut -c1-70))"
-fi
-log "WAR: $WAR_DESC"
+build_war
 
 # ---------------------------------------------------------------------------------------------
 # Tomcat: a private instance (own CATALINA_BASE), set up like bench/run.sh's: Debian's conf/ files
@@ -127,57 +97,9 @@ log "WAR: $WAR_DESC"
 # connector on 127.0.0.1 with continueResponseTiming="onRead" as README.md recommends), our WAR as
 # /upload configured only by its context descriptor. Unlike run.sh the connector keeps Tomcat's
 # default maxKeepAliveRequests (100), so connections are also closed and opened during the soak.
-export CATALINA_HOME
-export CATALINA_BASE=$WORK/tomcat
-export CATALINA_TMPDIR=$CATALINA_BASE/temp
-export CATALINA_OPTS="$JVM_OPTS"
-export JAVA_OPTS="-Djava.awt.headless=true"     # Debian's default JAVA_OPTS
-unset CATALINA_PID
 STORE=$WORK/storage
-mkdir -p "$CATALINA_BASE"/{conf/Catalina/localhost,logs,temp,webapps,work} "$STORE"
-for f in catalina.properties context.xml logging.properties web.xml; do
-    cp "/etc/tomcat10/$f" "$CATALINA_BASE/conf/"
-done
-cat > "$CATALINA_BASE/conf/server.xml" <<EOF
-<?xml version="1.0" encoding="UTF-8"?>
-<!-- Private Tomcat for bench/soak.sh (generated). -->
-<Server port="-1" shutdown="SHUTDOWN">
-  <Listener className="org.apache.catalina.startup.VersionLoggerListener" />
-  <Listener className="org.apache.catalina.core.JreMemoryLeakPreventionListener" />
-  <Listener className="org.apache.catalina.core.ThreadLocalLeakPreventionListener" />
-  <Service name="Catalina">
-    <Connector address="127.0.0.1" port="$TC_PORT" protocol="org.apache.coyote.http11.Http11NioProtocol"
-               connectionTimeout="20000" continueResponseTiming="onRead" maxParameterCount="1000"
-               $CONNECTOR_ATTRS />
-    <Engine name="Catalina" defaultHost="localhost">
-      <Host name="localhost" appBase="webapps" unpackWARs="true" autoDeploy="false" />
-    </Engine>
-  </Service>
-</Server>
-EOF
-cp "$WAR" "$CATALINA_BASE/webapps/upload.war"
-cat > "$CATALINA_BASE/conf/Catalina/localhost/upload.xml" <<EOF
-<Context>
-  <Parameter name="httpupload.secret" value="$SECRET" override="false"/>
-  <Parameter name="httpupload.storageDir" value="$STORE" override="false"/>
-  <Parameter name="httpupload.fsync" value="$FSYNC" override="false"/>
-  <Parameter name="httpupload.maxFileSize" value="1073741824" override="false"/>
-</Context>
-EOF
-# catalina.sh run execs java, so $! is the JVM itself.
-"$CATALINA_HOME/bin/catalina.sh" run > "$CATALINA_BASE/logs/catalina.out" 2>&1 &
-TC_PID=$!
-for i in $(seq 120); do
-    grep -q 'Server startup in' "$CATALINA_BASE/logs/catalina.out" && break
-    kill -0 "$TC_PID" 2>/dev/null || { tail -40 "$CATALINA_BASE/logs/catalina.out"; die "tomcat exited"; }
-    sleep 0.5
-done
-grep -q 'Server startup in' "$CATALINA_BASE/logs/catalina.out" || die "tomcat did not start in 60 s"
-if grep -q 'startup failed' "$CATALINA_BASE/logs/catalina.out"; then
-    grep -E 'SEVERE|startup failed' "$CATALINA_BASE/logs/catalina.out" | head -20
-    die "the /upload context failed to start"
-fi
-[ "$(cat "/proc/$TC_PID/comm")" = java ] || die "pid $TC_PID is not the JVM"
+tomcat_base "$CONNECTOR_ATTRS"
+start_tomcat
 BASE_URL=http://127.0.0.1:$TC_PORT
 code=$(curl -sS -o /dev/null -w '%{http_code}' "$BASE_URL/upload/soak/none.bin") || true
 [ "$code" = 404 ] || die "GET of a missing file answered $code, not 404"
