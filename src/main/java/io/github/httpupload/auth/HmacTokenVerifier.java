@@ -8,27 +8,44 @@ import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
- * Signs and verifies the HMAC-SHA256 query tokens {@code v}, {@code v2} and {@code token}
- * (PROTOCOL.md §3). Thread-safe: the keyed {@link Mac} is prepared once and cloned per call,
- * because a {@code Mac} instance is not thread-safe and keying one costs more than cloning it.
+ * Signs and verifies HMAC-SHA256 with the shared secret: the query tokens {@code v}, {@code v2}
+ * and {@code token} (PROTOCOL.md §3), Metronome's delete token (§5), and the signature of a
+ * Bearer JWT (§4). During a secret rotation there are two keys: a signature by either is valid;
+ * {@link #sign} uses the first (the current one). Thread-safe: each keyed {@link Mac} is prepared
+ * once and cloned per call, because a {@code Mac} is not thread-safe and keying one costs more
+ * than cloning it.
  */
 public final class HmacTokenVerifier {
 
     private static final int TOKEN_BYTES = 32;
     private static final byte NUL = 0;
 
-    private final Mac prototype;
+    private final List<Mac> prototypes;
+
+    public HmacTokenVerifier(List<SecretKeySpec> keys) {
+        if (keys.isEmpty()) {
+            throw new IllegalArgumentException("no key");
+        }
+        List<Mac> macs = new ArrayList<>(keys.size());
+        for (SecretKeySpec key : keys) {
+            try {
+                Mac prototype = Mac.getInstance("HmacSHA256");
+                prototype.init(key);
+                prototype.clone(); // fail at start, not on the first upload, if this provider cannot clone
+                macs.add(prototype);
+            } catch (GeneralSecurityException | CloneNotSupportedException e) {
+                throw new IllegalStateException("HmacSHA256 is not available", e);
+            }
+        }
+        this.prototypes = List.copyOf(macs);
+    }
 
     public HmacTokenVerifier(SecretKeySpec key) {
-        try {
-            prototype = Mac.getInstance("HmacSHA256");
-            prototype.init(key);
-            prototype.clone(); // fail at start, not on the first upload, if this provider cannot clone
-        } catch (GeneralSecurityException | CloneNotSupportedException e) {
-            throw new IllegalStateException("HmacSHA256 is not available", e);
-        }
+        this(List.of(key));
     }
 
     /**
@@ -53,21 +70,40 @@ public final class HmacTokenVerifier {
         return message.toByteArray();
     }
 
-    /** The token, as 64 lowercase hex digits, for {@code message}. */
+    /**
+     * Metronome's delete token message (PROTOCOL.md §5): {@code path \0 deleteSecret}, signed with
+     * the shared secret, so a delete token cannot be derived from an upload token.
+     */
+    public static byte[] deleteMessage(SlotPath path, String deleteSecret) {
+        ByteArrayOutputStream message = new ByteArrayOutputStream(path.value().length() + deleteSecret.length() + 8);
+        message.writeBytes(path.value().getBytes(StandardCharsets.UTF_8));
+        message.write(NUL);
+        message.writeBytes(deleteSecret.getBytes(StandardCharsets.UTF_8));
+        return message.toByteArray();
+    }
+
+    /** The token, as 64 lowercase hex digits, for {@code message}, with the current key. */
     public String sign(byte[] message) {
-        return toHex(mac().doFinal(message));
+        return toHex(mac(prototypes.get(0)).doFinal(message));
     }
 
     /** Whether {@code token} (64 lowercase hex digits) is the HMAC of {@code message}; constant time. */
     public boolean verify(byte[] message, String token) {
         byte[] presented = fromHex(token);
-        byte[] expected = mac().doFinal(message);
         // Compare even when the token was malformed, so both paths take the same time.
-        return MessageDigest.isEqual(expected, presented == null ? new byte[TOKEN_BYTES] : presented)
-                && presented != null;
+        return verifySignature(message, presented == null ? new byte[TOKEN_BYTES] : presented) && presented != null;
     }
 
-    private Mac mac() {
+    /** Whether {@code signature} is the raw HMAC of {@code message} under any of the keys; constant time per key. */
+    public boolean verifySignature(byte[] message, byte[] signature) {
+        boolean valid = false;
+        for (Mac prototype : prototypes) {
+            valid |= MessageDigest.isEqual(mac(prototype).doFinal(message), signature);
+        }
+        return valid;
+    }
+
+    private static Mac mac(Mac prototype) {
         try {
             return (Mac) prototype.clone();
         } catch (CloneNotSupportedException e) {

@@ -9,7 +9,10 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.EnumSet;
+import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import java.util.TreeSet;
@@ -26,6 +29,8 @@ public final class ConfigLoader {
 
     private static final System.Logger LOG = System.getLogger(ConfigLoader.class.getName());
     private static final String PREFIX = "httpupload.";
+    /** The current secret and one older one, during a rotation. */
+    private static final int MAX_SECRETS = 2;
     /** scheme://host[:port], nothing after: what a browser sends in the Origin header. */
     private static final Pattern ORIGIN = Pattern.compile("(?i)https?://[a-z0-9.\\-\\[\\]:]+");
 
@@ -34,10 +39,20 @@ public final class ConfigLoader {
 
     public static UploadConfig load(ParameterSource source) {
         warnAboutUnknownParameters(source);
+        Duration expireAfter = duration(source, PARAM_EXPIRE_AFTER, null, Duration.ofSeconds(1));
         return new UploadConfig(
-                new SecretKeySpec(secret(source), "HmacSHA256"),
+                secrets(source).stream().map(secret -> new SecretKeySpec(secret, "HmacSHA256")).toList(),
+                deleteSecret(source),
                 number(source, PARAM_MAX_FILE_SIZE, DEFAULT_MAX_FILE_SIZE, 1, Long.MAX_VALUE,
                         "expected a positive whole number of bytes"),
+                number(source, PARAM_MAX_STORAGE_SIZE, UNLIMITED, 1, Long.MAX_VALUE,
+                        "expected a positive whole number of bytes"),
+                number(source, PARAM_MIN_FREE_SPACE, 0, 0, Long.MAX_VALUE,
+                        "expected a whole number of bytes, 0 or more"),
+                expireAfter,
+                // Default: a deleted file's URLs answer 410 for as long as the file itself lived.
+                duration(source, PARAM_TOMBSTONE_RETENTION, expireAfter, Duration.ZERO),
+                duration(source, PARAM_SWEEP_INTERVAL, DEFAULT_SWEEP_INTERVAL, Duration.ofSeconds(1)),
                 protocols(source),
                 (int) number(source, PARAM_MIN_PATH_SEGMENTS, DEFAULT_MIN_PATH_SEGMENTS, 1, Integer.MAX_VALUE,
                         "expected a positive whole number"),
@@ -50,24 +65,49 @@ public final class ConfigLoader {
                         "expected a whole number of seconds from 1 to 86400"));
     }
 
-    private static byte[] secret(ParameterSource source) {
+    /**
+     * The shared secrets, one per line: the current one, then optionally the previous one, which
+     * stays valid while the XMPP server is switched over (no flag day). In a {@code context.xml}
+     * attribute the line break is written {@code &#10;}; in a secret file it is simply a second line.
+     */
+    private static List<byte[]> secrets(ParameterSource source) {
         String secret = source.get(PARAM_SECRET);
         String secretFile = source.get(PARAM_SECRET_FILE);
         if (secret != null && secretFile != null) {
             throw new ConfigException("Configuration parameters [" + PARAM_SECRET + "] and [" + PARAM_SECRET_FILE
                     + "] are both set: set only one of them");
         }
+        String parameter = secretFile != null ? PARAM_SECRET_FILE : PARAM_SECRET;
         if (secretFile != null) {
             secret = readSecretFile(secretFile);
         } else if (secret == null) {
             throw new ConfigException("Missing configuration parameter [" + PARAM_SECRET + "] (or [" + PARAM_SECRET_FILE
                     + "]): set it to the secret shared with the XMPP server");
         }
-        if (secret.isEmpty()) {
-            throw new ConfigException("Invalid configuration parameter [" + (secretFile != null ? PARAM_SECRET_FILE : PARAM_SECRET)
-                    + "]: the secret is empty");
+        // Editors and `echo secret > file` add a final newline that is not part of the secret.
+        String[] lines = withoutFinalNewlines(secret).split("\r?\n", -1);
+        if (lines.length > MAX_SECRETS) {
+            throw new ConfigException("Invalid configuration parameter [" + parameter + "]: " + lines.length
+                    + " lines; expected the current secret, optionally followed by one older secret on a second line");
         }
-        return secret.getBytes(StandardCharsets.UTF_8);
+        List<byte[]> secrets = new ArrayList<>(lines.length);
+        for (String line : lines) {
+            if (line.isEmpty()) {
+                throw new ConfigException("Invalid configuration parameter [" + parameter + "]: "
+                        + (lines.length == 1 ? "the secret is empty" : "a line is empty; expected one secret per line"));
+            }
+            secrets.add(line.getBytes(StandardCharsets.UTF_8));
+        }
+        return secrets;
+    }
+
+    private static String deleteSecret(ParameterSource source) {
+        String value = source.get(PARAM_DELETE_SECRET);
+        if (value != null && value.isEmpty()) {
+            throw new ConfigException("Invalid configuration parameter [" + PARAM_DELETE_SECRET
+                    + "]: the secret is empty; remove the parameter to disable DELETE");
+        }
+        return value;
     }
 
     private static String readSecretFile(String file) {
@@ -82,12 +122,15 @@ public final class ConfigLoader {
         } catch (IOException | InvalidPathException e) {
             throw ConfigException.badValue(PARAM_SECRET_FILE, file, "cannot read the secret file (" + e + ")");
         }
-        // Editors and `echo secret > file` add a final newline that is not part of the secret.
-        int end = content.length();
-        while (end > 0 && (content.charAt(end - 1) == '\n' || content.charAt(end - 1) == '\r')) {
+        return content;
+    }
+
+    private static String withoutFinalNewlines(String value) {
+        int end = value.length();
+        while (end > 0 && (value.charAt(end - 1) == '\n' || value.charAt(end - 1) == '\r')) {
             end--;
         }
-        return content.substring(0, end);
+        return value.substring(0, end);
     }
 
     private static Set<TokenProtocol> protocols(ParameterSource source) {
@@ -100,7 +143,7 @@ public final class ConfigLoader {
             TokenProtocol protocol = TokenProtocol.byName(name);
             if (protocol == null) {
                 throw ConfigException.badValue(PARAM_PROTOCOLS, value,
-                        "unknown protocol [" + name.trim() + "]; expected a comma-separated list of v, v2, token");
+                        "unknown protocol [" + name.trim() + "]; expected a comma-separated list of v, v2, token, bearer");
             }
             protocols.add(protocol);
         }
@@ -160,6 +203,27 @@ public final class ConfigLoader {
             // reported below with the parameter's name
         }
         throw ConfigException.badValue(name, value, expectation);
+    }
+
+    /**
+     * An ISO-8601 duration of at least {@code min}, such as {@code P30D} or {@code PT12H}. Months
+     * and years are refused: their length varies, and {@link Duration} has none.
+     */
+    private static Duration duration(ParameterSource source, String name, Duration defaultValue, Duration min) {
+        String value = source.get(name);
+        if (value == null) {
+            return defaultValue;
+        }
+        try {
+            Duration parsed = Duration.parse(value.trim().toUpperCase(Locale.ROOT));
+            if (parsed.compareTo(min) >= 0) {
+                return parsed;
+            }
+        } catch (java.time.format.DateTimeParseException e) {
+            // reported below with the parameter's name
+        }
+        throw ConfigException.badValue(name, value, "expected an ISO-8601 duration of at least " + min
+                + ", such as P30D (30 days), PT12H or P1DT12H; weeks, months and years are not accepted (write P7D, P30D, P365D)");
     }
 
     private static boolean bool(ParameterSource source, String name, boolean defaultValue) {

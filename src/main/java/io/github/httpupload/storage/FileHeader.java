@@ -11,32 +11,42 @@ import java.time.Instant;
 import java.util.Arrays;
 
 /**
- * The metadata at the start of every stored file: magic, version, store time, slot path and
- * content type, zero-padded to a multiple of 4096 bytes; the uploaded bytes follow. Keeping
+ * The metadata at the start of every stored file: magic, version, store time, expiry, slot path,
+ * content type and uploader, zero-padded to a multiple of 4096 bytes; the uploaded bytes follow. Keeping
  * metadata and content in one file is what makes publishing atomic: one hard link makes both
  * visible at once, or neither. Starting the content on a page boundary lets sendfile(2) and
  * reads move whole pages (unaligned, every page of a download straddles two).
  *
  * <pre>
- * "HUPL" 0x01 | storedAt (int64 ms) | path length (int32) | path (UTF-8) | type length (int32) | type (UTF-8) | zeros
+ * "HUPL" 0x02 | storedAt (int64 ms) | expiresAt (int64 ms, or -1 for none) | path length (int32) | path (UTF-8)
+ *            | type length (int32) | type (UTF-8) | uploader length (int32) | uploader (UTF-8, empty for none) | zeros
  * </pre>
+ * Version 0x01 (before expiry) lacks expiresAt and uploader; it is still read.
  *
- * @param length where the content starts: the header's size, padding included
+ * @param expiresAt when the file is to be deleted, or {@code null}
+ * @param uploader  who uploaded it (a bare JID), or {@code null}
+ * @param length    where the content starts: the header's size, padding included
  */
-record FileHeader(String slotPath, String contentType, Instant storedAt, int length) {
+record FileHeader(String slotPath, String contentType, Instant storedAt, Instant expiresAt, String uploader, int length) {
 
     static final int ALIGNMENT = 4096;
-    private static final byte[] MAGIC = {'H', 'U', 'P', 'L', 1};
+    private static final byte[] MAGIC = {'H', 'U', 'P', 'L'};
+    private static final byte VERSION_1 = 1;
+    private static final byte VERSION = 2;
+    private static final long NONE = -1;
     private static final int MAX_FIELD = 64 * 1024;
 
-    static byte[] encode(String slotPath, String contentType, Instant storedAt) {
+    static byte[] encode(NewFile file, Instant storedAt) {
         try {
             ByteArrayOutputStream bytes = new ByteArrayOutputStream(ALIGNMENT);
             DataOutputStream out = new DataOutputStream(bytes);
             out.write(MAGIC);
+            out.write(VERSION);
             out.writeLong(storedAt.toEpochMilli());
-            writeField(out, slotPath);
-            writeField(out, contentType);
+            out.writeLong(file.expiresAt() == null ? NONE : file.expiresAt().toEpochMilli());
+            writeField(out, file.slotPath());
+            writeField(out, file.contentType());
+            writeField(out, file.uploader() == null ? "" : file.uploader());
             out.write(new byte[aligned(bytes.size()) - bytes.size()]);
             return bytes.toByteArray();
         } catch (IOException e) {
@@ -53,19 +63,28 @@ record FileHeader(String slotPath, String contentType, Instant storedAt, int len
         try {
             byte[] magic = new byte[MAGIC.length];
             buffer.get(magic);
-            if (!Arrays.equals(magic, MAGIC)) {
+            byte version = buffer.get();
+            if (!Arrays.equals(magic, MAGIC) || (version != VERSION && version != VERSION_1)) {
                 throw new IOException("not a stored file (bad header)");
             }
             Instant storedAt = Instant.ofEpochMilli(buffer.getLong());
+            long expiresAt = version == VERSION_1 ? NONE : buffer.getLong();
             int pathLength = fieldLength(buffer.getInt());
             buffer = ensure(channel, buffer, pathLength + Integer.BYTES);
             String path = utf8(buffer, pathLength);
             int typeLength = fieldLength(buffer.getInt());
-            buffer = ensure(channel, buffer, typeLength);
+            buffer = ensure(channel, buffer, typeLength + Integer.BYTES);
             String type = utf8(buffer, typeLength);
+            String uploader = "";
+            if (version != VERSION_1) {
+                int uploaderLength = fieldLength(buffer.getInt());
+                buffer = ensure(channel, buffer, uploaderLength);
+                uploader = utf8(buffer, uploaderLength);
+            }
             int length = aligned(buffer.position());
             buffer.position(Math.min(length, buffer.limit()));
-            return new FileHeader(path, type, storedAt, length);
+            return new FileHeader(path, type, storedAt, expiresAt == NONE ? null : Instant.ofEpochMilli(expiresAt),
+                    uploader.isEmpty() ? null : uploader, length);
         } catch (BufferUnderflowException e) {
             throw new IOException("not a stored file (truncated header)", e);
         }

@@ -12,10 +12,13 @@ import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.regex.Pattern;
@@ -24,8 +27,11 @@ import java.util.regex.Pattern;
  * Files on local disk, addressed by their slot path. Knows nothing about HTTP.
  *
  * <p>Layout under the root: {@code files/<h0h1>/<sha-256 of the slot path>} holds a
- * {@link FileHeader} followed by the content; {@code tmp/} holds uploads in progress. Request text
- * never becomes a file name (only its hash does), so no slot path can reach outside the root.
+ * {@link FileHeader} followed by the content; {@code tmp/} holds uploads in progress;
+ * {@code gone/<h0h1>/<sha-256>} remembers deleted files ({@link Tombstones}). Request text never
+ * becomes a file name (only its hash does), so no slot path can reach outside the root.
+ *
+ * <p>{@link #sweep} deletes expired files; {@link ExpirySweeper} calls it periodically.
  *
  * <p>An upload is streamed to {@code tmp/}, its length checked, synced (when {@code fsync} is on),
  * then published with a hard link: {@code link(2)} fails when the name exists, so the first upload
@@ -47,18 +53,31 @@ public final class FileStore {
             Pattern.compile("(probe-)?[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\\.part");
     private static final System.Logger LOG = System.getLogger(FileStore.class.getName());
 
+    private static final Pattern STORED_NAME = Pattern.compile("[0-9a-f]{64}");
+
     private final Path files;
     private final Path tmp;
+    private final Path gone;
+    private final StoreOptions options;
     private final boolean fsync;
-    /** The file system of {@code tmp/} and {@code files/}, looked up once: asking for free space is then one statvfs. */
-    private final java.nio.file.FileStore volume;
+    private final Tombstones tombstones;
+    private final StorageQuota quota;
     private final StoredFileCache cache = new StoredFileCache(CACHE_BYTES, CACHE_TTL_NANOS);
 
-    private FileStore(Path root, boolean fsync) throws IOException {
+    private FileStore(Path root, StoreOptions options) throws IOException {
         this.files = Files.createDirectories(root.resolve("files"));
         this.tmp = Files.createDirectories(root.resolve("tmp"));
-        this.fsync = fsync;
-        this.volume = Files.getFileStore(tmp);
+        this.gone = Files.createDirectories(root.resolve("gone"));
+        this.options = options;
+        this.fsync = options.fsync();
+        this.tombstones = new Tombstones(gone, options.tombstoneRetention());
+        requireRealDirectory(files);
+        requireRealDirectory(tmp);
+        requireRealDirectory(gone);
+        createShards(files);
+        createShards(gone);
+        // The file system of tmp/ and files/, looked up once: asking for free space is then one statvfs.
+        this.quota = new StorageQuota(options.maxStorageSize(), options.minFreeSpace(), Files.getFileStore(tmp), countStored());
     }
 
     /**
@@ -67,16 +86,11 @@ public final class FileStore {
      * without hard links, or the two directories on different mounts fail here, at start. The 256
      * shard directories are created (and made durable) here too, not by the first upload into each.
      */
-    public static FileStore open(Path root, boolean fsync) throws IOException {
-        FileStore store = new FileStore(root, fsync);
-        for (int shard = 0; shard < 256; shard++) {
-            Files.createDirectories(store.files.resolve(HexFormat.of().toHexDigits((byte) shard)));
-            requireRealDirectory(store.files.resolve(HexFormat.of().toHexDigits((byte) shard)));
-        }
-        requireRealDirectory(store.files);
-        requireRealDirectory(store.tmp);
-        if (fsync) {
+    public static FileStore open(Path root, StoreOptions options) throws IOException {
+        FileStore store = new FileStore(root, options);
+        if (options.fsync()) {
             syncDirectory(store.files);
+            syncDirectory(store.gone);
             syncDirectory(root);
         }
         store.sweepTemporaryFiles();
@@ -98,7 +112,7 @@ public final class FileStore {
      */
     public Optional<StoredFile> open(String slotPath) throws IOException {
         StoredFileCache.Entry entry = cache.get(slotPath);
-        Path location = location(slotPath);
+        Path location = location(hash(slotPath));
         if (entry == null) {
             if (isLink(location.getParent()) || isLink(location)) {
                 LOG.log(System.Logger.Level.WARNING, "Not following a symbolic link planted in the storage: {0}", location);
@@ -118,41 +132,204 @@ public final class FileStore {
         return Optional.of(new StoredFile(location, entry));
     }
 
+    /** Whether a file stored under {@code slotPath} was deleted and is still remembered (its URLs answer 410). */
+    public boolean wasDeleted(String slotPath) {
+        return tombstones.contains(hash(slotPath));
+    }
+
+    /** How many bytes the stored files take, headers included, as far as this store knows. */
+    public long storedBytes() {
+        return quota.stored();
+    }
+
     /**
-     * Stores exactly {@code length} bytes of {@code body} under {@code slotPath}.
+     * Stores exactly {@code file.length()} bytes of {@code body} under {@code file.slotPath()}.
+     * Every refusal but an incomplete body comes before the first byte is read.
      *
-     * @throws AlreadyStoredException   a file is stored there already (it is left untouched)
+     * @throws AlreadyStoredException    a file is stored there already (it is left untouched)
+     * @throws FileDeletedException      a file stored there was deleted, and that is remembered
+     * @throws StorageFullException      the file would break {@code maxStorageSize} or {@code minFreeSpace}, or the disk filled up
      * @throws IncompleteUploadException the body ended or failed before {@code length} bytes
-     * @throws IOException              the disk failed; nothing was stored
+     * @throws IOException               the disk failed; nothing was stored
      */
-    public void store(String slotPath, String contentType, long length, InputStream body) throws IOException {
-        Path target = location(slotPath);
+    public void store(NewFile file, InputStream body) throws IOException {
+        String hash = hash(file.slotPath());
+        Path target = location(hash);
         if (Files.exists(target, LinkOption.NOFOLLOW_LINKS)) {
             throw new AlreadyStoredException(); // cheap early answer; the link below is the real guard
+        }
+        if (tombstones.contains(hash)) {
+            throw new FileDeletedException();
         }
         if (isLink(tmp) || isLink(target.getParent())) {
             throw new IOException("a storage directory was replaced by a symbolic link: " + target.getParent() + " or " + tmp);
         }
-        byte[] header = FileHeader.encode(slotPath, contentType, Instant.now());
-        if (volume.getUsableSpace() < header.length + length) {
-            throw new StorageFullException("not enough free space for " + length + " bytes", null);
-        }
+        byte[] header = FileHeader.encode(file, Instant.now());
+        long size = header.length + file.length();
+        quota.reserve(size);
+        boolean published = false;
         Path temp = tmp.resolve(UUID.randomUUID() + TEMP_SUFFIX);
         try {
             try (FileChannel out = FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
-                write(header, body, out, length);
+                write(header, body, out, file.length());
                 if (fsync) {
                     out.force(true);
                 }
             }
             publish(temp, target);
+            published = true;
         } catch (IncompleteUploadException | AlreadyStoredException e) {
             throw e;
         } catch (IOException e) {
             throw isOutOfSpace(e) ? new StorageFullException("the disk is full", e) : e;
         } finally {
+            quota.release(size, published);
             Files.deleteIfExists(temp);
         }
+    }
+
+    /**
+     * Deletes the file stored under {@code slotPath} and, unless tombstones are off, remembers the
+     * deletion first: from then on its URLs answer 410, even if the service stops before the unlink.
+     *
+     * @return whether there was a file to delete
+     */
+    public boolean delete(String slotPath) throws IOException {
+        String hash = hash(slotPath);
+        return delete(location(hash), hash, slotPath);
+    }
+
+    private boolean delete(Path location, String hash, String slotPath) throws IOException {
+        if (isLink(location.getParent())) {
+            return false;
+        }
+        long size;
+        try {
+            size = Files.readAttributes(location, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS).size();
+        } catch (NoSuchFileException e) {
+            return false;
+        }
+        tombstones.add(hash, Instant.now(), fsync);
+        try {
+            Files.delete(location);
+        } catch (NoSuchFileException e) {
+            return false; // a concurrent deletion came first
+        }
+        cache.remove(slotPath);
+        quota.removed(size);
+        if (fsync) {
+            syncDirectory(location.getParent());
+        }
+        return true;
+    }
+
+    /** What one {@link #sweep} did. */
+    public record SweepResult(int deleted, long deletedBytes, int tombstonesPurged, int kept, long keptBytes) {
+    }
+
+    /**
+     * Deletes every file past its expiry — {@code expireAfter} after its upload, or the time its
+     * token set — with its tombstone, purges tombstones past their retention, and recounts the
+     * bytes stored (so files deleted by hand free quota too). Reads one header page per file.
+     */
+    public SweepResult sweep(Instant now) throws IOException {
+        int deleted = 0;
+        int kept = 0;
+        long deletedBytes = 0;
+        long keptBytes = 0;
+        quota.countStarts();
+        try {
+            for (Path shard : shards(files)) {
+                try (DirectoryStream<Path> entries = Files.newDirectoryStream(shard)) {
+                    for (Path entry : entries) {
+                        String name = entry.getFileName().toString();
+                        BasicFileAttributes attributes = attributes(entry);
+                        if (attributes == null || !attributes.isRegularFile() || !STORED_NAME.matcher(name).matches()) {
+                            continue;
+                        }
+                        FileHeader header = readHeader(entry);
+                        if (header != null && isExpired(header, now)) {
+                            if (delete(entry, name, header.slotPath())) {
+                                deleted++;
+                                deletedBytes += attributes.size();
+                            }
+                        } else {
+                            kept++;
+                            keptBytes += attributes.size();
+                        }
+                    }
+                }
+            }
+        } finally {
+            quota.countEnds(keptBytes);
+        }
+        int purged = tombstones.purge(now);
+        cache.purgeExpired();
+        return new SweepResult(deleted, deletedBytes, purged, kept, keptBytes);
+    }
+
+    private boolean isExpired(FileHeader header, Instant now) {
+        Instant expiresAt = header.expiresAt();
+        if (options.expireAfter() != null) {
+            Instant byAge = header.storedAt().plus(options.expireAfter());
+            expiresAt = expiresAt == null || byAge.isBefore(expiresAt) ? byAge : expiresAt;
+        }
+        return expiresAt != null && !now.isBefore(expiresAt);
+    }
+
+    /** The header of a stored file, or {@code null} for a file that is not ours (it is left alone). */
+    private static FileHeader readHeader(Path file) {
+        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS)) {
+            return FileHeader.read(channel, FileHeader.readAt(channel, HEADER_READ));
+        } catch (IOException e) {
+            LOG.log(System.Logger.Level.WARNING, "Skipping {0} in the sweep: {1}", file, e.getMessage());
+            return null;
+        }
+    }
+
+    private static BasicFileAttributes attributes(Path entry) {
+        try {
+            return Files.readAttributes(entry, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+        } catch (IOException e) {
+            return null; // deleted meanwhile
+        }
+    }
+
+    /** Total size of the stored files, for the quota at start: one stat per file. */
+    private long countStored() throws IOException {
+        long total = 0;
+        for (Path shard : shards(files)) {
+            try (DirectoryStream<Path> entries = Files.newDirectoryStream(shard)) {
+                for (Path entry : entries) {
+                    BasicFileAttributes attributes = attributes(entry);
+                    if (attributes != null && attributes.isRegularFile()) {
+                        total += attributes.size();
+                    }
+                }
+            }
+        }
+        return total;
+    }
+
+    /** Creates the 256 shard directories {@code 00} to {@code ff} (and proves them real directories). */
+    private static void createShards(Path parent) throws IOException {
+        for (int shard = 0; shard < 256; shard++) {
+            Path directory = parent.resolve(HexFormat.of().toHexDigits((byte) shard));
+            Files.createDirectories(directory);
+            requireRealDirectory(directory);
+        }
+    }
+
+    /** The shard directories of {@code parent} that are real directories (a planted link is never followed). */
+    static List<Path> shards(Path parent) {
+        List<Path> shards = new ArrayList<>(256);
+        for (int shard = 0; shard < 256; shard++) {
+            Path directory = parent.resolve(HexFormat.of().toHexDigits((byte) shard));
+            if (Files.isDirectory(directory, LinkOption.NOFOLLOW_LINKS)) {
+                shards.add(directory);
+            }
+        }
+        return shards;
     }
 
     /**
@@ -244,15 +421,18 @@ public final class FileStore {
     }
 
     /** Makes a new directory entry durable: on Linux an fsync of the directory itself. */
-    private static void syncDirectory(Path directory) throws IOException {
+    static void syncDirectory(Path directory) throws IOException {
         try (FileChannel dir = FileChannel.open(directory, StandardOpenOption.READ)) {
             dir.force(true);
         }
     }
 
-    private Path location(String slotPath) {
-        String hash = HexFormat.of().formatHex(digest().digest(slotPath.getBytes(StandardCharsets.UTF_8)));
+    private Path location(String hash) {
         return files.resolve(hash.substring(0, 2)).resolve(hash);
+    }
+
+    private static String hash(String slotPath) {
+        return HexFormat.of().formatHex(digest().digest(slotPath.getBytes(StandardCharsets.UTF_8)));
     }
 
     /** A fresh SHA-256 digest: cloning the prototype skips the provider look-up of getInstance. */

@@ -8,6 +8,7 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Instant;
+import java.util.Optional;
 
 /**
  * A stored file, for one request: its metadata and its content. A small file's content is in
@@ -40,6 +41,16 @@ public final class StoredFile implements Closeable {
 
     public Instant storedAt() {
         return header.storedAt();
+    }
+
+    /** When the XMPP server asked for the file to be deleted (a Bearer token's {@code expires}). */
+    public Optional<Instant> expiresAt() {
+        return Optional.ofNullable(header.expiresAt());
+    }
+
+    /** Who uploaded it (a Bearer token's {@code sub}), when the token said. */
+    public Optional<String> uploader() {
+        return Optional.ofNullable(header.uploader());
     }
 
     /** Content length in bytes. */

@@ -9,8 +9,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * What {@link FileStore#open} learned about recently served files: the header and size of every
  * one, and the whole content of small ones. A hit costs no file system call; Tomcat's
  * DefaultServlet caches resources the same way. Stored files never change, so the only way an
- * entry goes stale is a deletion behind the service's back (a cron job): entries live a few
- * seconds only. When over budget, arbitrary entries are dropped; they are cheap to read again.
+ * entry goes stale is a deletion: the store's own deletions remove the entry, and for one
+ * behind the service's back (a cron job) entries live a few seconds only. When over budget, arbitrary entries are dropped; they are cheap to read again.
  */
 final class StoredFileCache {
 
@@ -56,6 +56,24 @@ final class StoredFileCache {
             }
         }
         return entry;
+    }
+
+    /** Forgets {@code slotPath}: its file was deleted. */
+    void remove(String slotPath) {
+        Entry entry = entries.get(slotPath);
+        if (entry != null) {
+            remove(slotPath, entry);
+        }
+    }
+
+    /** Drops every entry past its time to live (a lookup drops only the one it finds). */
+    void purgeExpired() {
+        long now = System.nanoTime();
+        entries.forEach((slotPath, entry) -> {
+            if (now - entry.expiresAt > 0) {
+                remove(slotPath, entry);
+            }
+        });
     }
 
     private void remove(String slotPath, Entry entry) {

@@ -45,14 +45,20 @@ final class DownloadHandler {
     }
 
     void serve(HttpServletRequest request, HttpServletResponse response, boolean withBody) throws IOException {
-        Optional<StoredFile> found;
+        String slotPath;
         try {
-            found = store.open(RequestSlotPath.of(request).value());
+            slotPath = RequestSlotPath.of(request).value();
         } catch (InvalidSlotPathException e) {
-            found = Optional.empty(); // a path that cannot name a file is simply not found
+            Responses.error(response, HttpServletResponse.SC_NOT_FOUND, "Not found", false); // it cannot name a file
+            return;
         }
+        Optional<StoredFile> found = store.open(slotPath);
         if (found.isEmpty()) {
-            Responses.error(response, HttpServletResponse.SC_NOT_FOUND, "Not found", false);
+            if (store.wasDeleted(slotPath)) {
+                Responses.error(response, HttpServletResponse.SC_GONE, "Gone: the file was deleted", false);
+            } else {
+                Responses.error(response, HttpServletResponse.SC_NOT_FOUND, "Not found", false);
+            }
             return;
         }
         try (StoredFile file = found.get()) {

@@ -1,8 +1,10 @@
 package io.github.httpupload.web;
 
+import io.github.httpupload.auth.BearerTokenVerifier;
 import io.github.httpupload.auth.HmacTokenVerifier;
 import io.github.httpupload.auth.InvalidSlotPathException;
 import io.github.httpupload.auth.SlotPath;
+import io.github.httpupload.auth.VerifiedDeletion;
 import io.github.httpupload.auth.VerifiedUpload;
 import io.github.httpupload.config.ConfigException;
 import io.github.httpupload.config.ParameterSource;
@@ -17,11 +19,14 @@ import jakarta.servlet.http.HttpServletResponse;
 
 import java.io.IOException;
 import java.lang.System.Logger.Level;
+import java.time.Instant;
 
 /**
- * Admits a PUT only when it carries a valid XEP-0363 upload token ({@code v}, {@code v2} or
- * {@code token}, PROTOCOL.md §3) for exactly this path, length and content type, and hands what it
- * verified downstream as the request attribute {@value VerifiedUpload#ATTRIBUTE}. Every refusal
+ * Admits a PUT only when it carries a valid XEP-0363 upload token for exactly this path, length
+ * and content type — {@code v}, {@code v2} or {@code token} in the query string (PROTOCOL.md §3) or
+ * Prosody's Bearer JWT (§4) — and hands what it verified downstream as the request attribute
+ * {@value VerifiedUpload#ATTRIBUTE}. When {@code httpupload.deleteSecret} is set, a DELETE is admitted
+ * only with Metronome's delete token (§5), as {@value VerifiedDeletion#ATTRIBUTE}. Every refusal
  * happens before a byte of the body is read. Other methods pass through untouched, so the filter
  * can guard any servlet, not only {@link UploadServlet}.
  */
@@ -32,6 +37,7 @@ public class HmacAuthFilter extends HttpFilter {
 
     private transient UploadConfig config;
     private transient HmacTokenVerifier verifier;
+    private transient BearerTokenVerifier bearerVerifier;
 
     @Override
     public void init(FilterConfig filterConfig) throws ServletException {
@@ -42,28 +48,39 @@ public class HmacAuthFilter extends HttpFilter {
         } catch (ConfigException e) {
             throw new ServletException(e.getMessage(), e);
         }
-        verifier = new HmacTokenVerifier(config.hmacKey());
+        verifier = new HmacTokenVerifier(config.hmacKeys());
+        bearerVerifier = new BearerTokenVerifier(verifier);
     }
 
     @Override
     protected void doFilter(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws IOException, ServletException {
-        if (!"PUT".equals(request.getMethod())) {
-            chain.doFilter(request, response);
+        boolean put = "PUT".equals(request.getMethod());
+        boolean delete = "DELETE".equals(request.getMethod()) && config.deleteSecret().isPresent();
+        if (!put && !delete) {
+            chain.doFilter(request, response); // a DELETE without a delete secret is the servlet's 405
             return;
         }
-        VerifiedUpload upload;
         try {
-            upload = verify(request, response);
+            if (put) {
+                VerifiedUpload upload = verify(request, response);
+                if (upload == null) {
+                    return;
+                }
+                request.setAttribute(VerifiedUpload.ATTRIBUTE, upload);
+            } else {
+                VerifiedDeletion deletion = verifyDeletion(request, response);
+                if (deletion == null) {
+                    return;
+                }
+                request.setAttribute(VerifiedDeletion.ATTRIBUTE, deletion);
+            }
         } catch (RuntimeException e) {
-            LOG.log(Level.ERROR, "Unexpected failure while checking an upload token", e);
+            LOG.log(Level.ERROR, "Unexpected failure while checking a token", e);
             Responses.error(response, HttpServletResponse.SC_INTERNAL_SERVER_ERROR, "Internal error", true);
             return;
         }
-        if (upload != null) {
-            request.setAttribute(VerifiedUpload.ATTRIBUTE, upload);
-            chain.doFilter(request, response);
-        }
+        chain.doFilter(request, response);
     }
 
     /** The verified upload, or {@code null} after answering the refusal. */
@@ -92,8 +109,19 @@ public class HmacAuthFilter extends HttpFilter {
         }
         QueryTokens tokens = QueryTokens.parse(request.getQueryString());
         TokenProtocol protocol = strongestPresent(tokens);
+        boolean bearer = config.protocols().contains(TokenProtocol.BEARER);
+        String authorization = request.getHeader("Authorization");
+        if (protocol == null && bearer && authorization != null) {
+            return verifyBearer(request, response, authorization, path, length);
+        }
         if (protocol == null) {
-            return refuse(response, HttpServletResponse.SC_FORBIDDEN, "Missing upload token");
+            if (bearer) {
+                response.setHeader("WWW-Authenticate", "Bearer");
+            }
+            // Prosody's own answer where Bearer is all there is; PROTOCOL.md §3's where tokens may be in the query.
+            boolean bearerOnly = bearer && config.protocols().size() == 1;
+            return refuse(response, bearerOnly ? HttpServletResponse.SC_UNAUTHORIZED : HttpServletResponse.SC_FORBIDDEN,
+                    "Missing upload token");
         }
         String contentType = request.getHeader("Content-Type");
         String signedType = contentType != null ? contentType : VerifiedUpload.DEFAULT_CONTENT_TYPE;
@@ -108,9 +136,48 @@ public class HmacAuthFilter extends HttpFilter {
         return new VerifiedUpload(path, length, signedType, protocol);
     }
 
+    /** Prosody's answers (PROTOCOL.md §4): 401 invalid, 410 expired, 400 other slot, 413 other size. */
+    private VerifiedUpload verifyBearer(HttpServletRequest request, HttpServletResponse response, String authorization,
+                                        SlotPath path, long length) throws IOException {
+        try {
+            return bearerVerifier.verify(authorization, path, length, Instant.now());
+        } catch (BearerTokenVerifier.RefusedException e) {
+            LOG.log(Level.DEBUG, "Rejected Bearer token for PUT {0}: {1}", request.getRequestURI(), e.getMessage());
+            int status = switch (e.refusal()) {
+                case INVALID -> HttpServletResponse.SC_UNAUTHORIZED;
+                case EXPIRED -> HttpServletResponse.SC_GONE;
+                case WRONG_SLOT -> HttpServletResponse.SC_BAD_REQUEST;
+                case WRONG_SIZE -> Responses.SC_CONTENT_TOO_LARGE;
+            };
+            if (status == HttpServletResponse.SC_UNAUTHORIZED) {
+                response.setHeader("WWW-Authenticate", "Bearer");
+            }
+            return refuse(response, status, e.getMessage());
+        }
+    }
+
+    /** Metronome's DELETE (PROTOCOL.md §5): {@code ?token=} HMAC of {@code path \0 deleteSecret}. */
+    private VerifiedDeletion verifyDeletion(HttpServletRequest request, HttpServletResponse response) throws IOException {
+        SlotPath path;
+        try {
+            path = RequestSlotPath.of(request);
+        } catch (InvalidSlotPathException e) {
+            Responses.error(response, HttpServletResponse.SC_BAD_REQUEST, "Invalid path: " + e.getMessage(), true);
+            return null;
+        }
+        String token = QueryTokens.parse(request.getQueryString()).get(TokenProtocol.TOKEN.parameter());
+        byte[] message = HmacTokenVerifier.deleteMessage(path, config.deleteSecret().orElseThrow());
+        if (token == null || !verifier.verify(message, token)) {
+            LOG.log(Level.DEBUG, "Rejected delete token for {0}", request.getRequestURI());
+            Responses.error(response, HttpServletResponse.SC_FORBIDDEN, token == null ? "Missing delete token" : "Invalid delete token", true);
+            return null;
+        }
+        return new VerifiedDeletion(path);
+    }
+
     /** Only the strongest token present counts: a failing v2 never falls back to v. */
     private TokenProtocol strongestPresent(QueryTokens tokens) {
-        for (TokenProtocol protocol : TokenProtocol.values()) {
+        for (TokenProtocol protocol : TokenProtocol.QUERY_STRING) {
             if (config.protocols().contains(protocol) && tokens.has(protocol.parameter())) {
                 return protocol;
             }

@@ -5,6 +5,7 @@ import io.github.httpupload.config.ConfigLoader;
 import io.github.httpupload.config.ParameterSource;
 import io.github.httpupload.config.UploadConfig;
 import io.github.httpupload.storage.FileStore;
+import io.github.httpupload.storage.StoreOptions;
 import jakarta.servlet.ServletContext;
 
 import java.io.IOException;
@@ -18,6 +19,8 @@ final class Startup {
 
     private static final System.Logger LOG = System.getLogger("io.github.httpupload");
     private static final String PREFIX = "httpupload.";
+    /** The servlet-context attribute under which {@link UploadConfigListener} shares the opened store. */
+    static final String STORE_ATTRIBUTE = FileStore.class.getName();
 
     private Startup() {
     }
@@ -39,10 +42,23 @@ final class Startup {
         return config;
     }
 
-    static FileStore fileStore(UploadConfig config) {
+    /**
+     * The store opened by {@link UploadConfigListener} when {@code config} is the one it shared,
+     * else a store opened now: a webapp opens its storage once.
+     */
+    static FileStore fileStore(ServletContext context, UploadConfig config) {
+        if (context.getAttribute(STORE_ATTRIBUTE) instanceof FileStore shared && context.getAttribute(UploadConfig.ATTRIBUTE) == config) {
+            return shared;
+        }
+        return openFileStore(config);
+    }
+
+    static FileStore openFileStore(UploadConfig config) {
         Path dir = config.requireStorageDir();
+        StoreOptions options = new StoreOptions(config.fsync(), config.maxStorageSize(), config.minFreeSpace(),
+                config.expireAfter().orElse(null), config.tombstoneRetention().orElse(null));
         try {
-            return FileStore.open(dir, config.fsync());
+            return FileStore.open(dir, options);
         } catch (IOException | RuntimeException e) {
             throw new ConfigException("Invalid configuration parameter [" + UploadConfig.PARAM_STORAGE_DIR + "] value ["
                     + dir + "]: the directory cannot be created or written, or does not support hard links (" + e + ")", e);

@@ -1,12 +1,16 @@
 package io.github.httpupload.web;
 
+import io.github.httpupload.auth.VerifiedDeletion;
 import io.github.httpupload.auth.VerifiedUpload;
 import io.github.httpupload.config.ConfigException;
 import io.github.httpupload.config.ParameterSource;
 import io.github.httpupload.config.UploadConfig;
 import io.github.httpupload.storage.AlreadyStoredException;
+import io.github.httpupload.storage.ExpirySweeper;
+import io.github.httpupload.storage.FileDeletedException;
 import io.github.httpupload.storage.FileStore;
 import io.github.httpupload.storage.IncompleteUploadException;
+import io.github.httpupload.storage.NewFile;
 import io.github.httpupload.storage.StorageFullException;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServlet;
@@ -18,29 +22,46 @@ import java.io.InputStream;
 import java.lang.System.Logger.Level;
 
 /**
- * Stores PUT bodies that {@link HmacAuthFilter} verified and serves them back with GET and HEAD.
- * A PUT that did not pass through the filter is refused: forgetting the filter mapping fails closed.
+ * Stores PUT bodies that {@link HmacAuthFilter} verified, serves them back with GET and HEAD, and
+ * deletes them on a verified DELETE (Metronome) when {@code httpupload.deleteSecret} is set. A PUT
+ * or DELETE that did not pass through the filter is refused: forgetting the mapping fails closed.
+ * Runs the {@link ExpirySweeper} from {@link #init} to {@link #destroy}, i.e. while the webapp runs
+ * (the WAR's web.xml loads it on start-up).
  */
 public class UploadServlet extends HttpServlet {
 
     private static final long serialVersionUID = 1L;
     private static final System.Logger LOG = System.getLogger(UploadServlet.class.getName());
     static final String ALLOW = "GET, HEAD, PUT, OPTIONS";
+    private static final String ALLOW_WITH_DELETE = ALLOW + ", DELETE";
 
     private transient FileStore store;
     private transient int uploadIdleTimeout;
     private transient DownloadHandler downloads;
+    private transient boolean deleteEnabled;
+    private transient String allow;
+    private transient ExpirySweeper sweeper;
 
     @Override
     public void init() throws ServletException {
         try {
             UploadConfig config = Startup.config(getServletContext(), ParameterSource.of(getServletConfig()),
                     getInitParameterNames());
-            store = Startup.fileStore(config);
+            store = Startup.fileStore(getServletContext(), config);
             uploadIdleTimeout = config.uploadIdleTimeout();
             downloads = new DownloadHandler(store);
+            deleteEnabled = config.deleteSecret().isPresent();
+            allow = deleteEnabled ? ALLOW_WITH_DELETE : ALLOW;
+            sweeper = ExpirySweeper.start(store, config.sweepInterval());
         } catch (ConfigException e) {
             throw new ServletException(e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public void destroy() {
+        if (sweeper != null) {
+            sweeper.close();
         }
     }
 
@@ -51,12 +72,13 @@ public class UploadServlet extends HttpServlet {
                 case "GET" -> downloads.serve(request, response, true);
                 case "HEAD" -> downloads.serve(request, response, false);
                 case "PUT" -> upload(request, response);
+                case "DELETE" -> delete(request, response);
                 case "OPTIONS" -> {
-                    response.setHeader("Allow", ALLOW);
+                    response.setHeader("Allow", allow);
                     response.setStatus(HttpServletResponse.SC_NO_CONTENT);
                 }
                 default -> {
-                    response.setHeader("Allow", ALLOW);
+                    response.setHeader("Allow", allow);
                     Responses.error(response, HttpServletResponse.SC_METHOD_NOT_ALLOWED, "Method not allowed", true);
                 }
             }
@@ -81,9 +103,13 @@ public class UploadServlet extends HttpServlet {
             return;
         }
         try (InputStream body = new SlowUploadGuard(request.getInputStream(), uploadIdleTimeout)) {
-            store.store(upload.path().value(), MediaTypes.servable(upload.contentType()), upload.contentLength(), body);
+            store.store(new NewFile(upload.path().value(), upload.contentLength(), MediaTypes.servable(upload.contentType()),
+                    upload.uploader(), upload.expiresAt()), body);
         } catch (AlreadyStoredException e) {
             Responses.error(response, HttpServletResponse.SC_CONFLICT, "A file is already stored at this address", true);
+            return;
+        } catch (FileDeletedException e) {
+            Responses.error(response, HttpServletResponse.SC_GONE, "The file at this address was deleted", true);
             return;
         } catch (StorageFullException e) {
             LOG.log(Level.WARNING, "Refused an upload of {0} bytes to {1}: {2}", upload.contentLength(), upload.path(), e.getMessage());
@@ -101,5 +127,25 @@ public class UploadServlet extends HttpServlet {
         }
         response.setStatus(HttpServletResponse.SC_CREATED);
         response.setContentLength(0);
+    }
+
+    private void delete(HttpServletRequest request, HttpServletResponse response) throws IOException {
+        if (!deleteEnabled) {
+            response.setHeader("Allow", allow);
+            Responses.error(response, HttpServletResponse.SC_METHOD_NOT_ALLOWED, "Method not allowed", true);
+            return;
+        }
+        if (!(request.getAttribute(VerifiedDeletion.ATTRIBUTE) instanceof VerifiedDeletion deletion)) {
+            LOG.log(Level.WARNING, "Refused DELETE {0}: it did not pass through HmacAuthFilter; check the filter mapping",
+                    request.getRequestURI());
+            Responses.error(response, HttpServletResponse.SC_FORBIDDEN, "Deletion not authorized", true);
+            return;
+        }
+        if (store.delete(deletion.path().value())) {
+            LOG.log(Level.INFO, "Deleted {0} at the XMPP server''s request", deletion.path());
+            response.setStatus(HttpServletResponse.SC_NO_CONTENT);
+        } else {
+            Responses.error(response, HttpServletResponse.SC_NOT_FOUND, "Not found", true);
+        }
     }
 }

@@ -40,7 +40,7 @@ class ConfigLoaderTest {
         assertEquals(java.util.Set.of("*"), config.corsAllowedOrigins());
         assertEquals(86400, config.corsMaxAge());
         assertEquals(30, config.uploadIdleTimeout());
-        assertArrayEquals(SECRET.getBytes(StandardCharsets.UTF_8), config.hmacKey().getEncoded());
+        assertArrayEquals(SECRET.getBytes(StandardCharsets.UTF_8), config.hmacKeys().get(0).getEncoded());
     }
 
     @Test
@@ -77,7 +77,7 @@ class ConfigLoaderTest {
 
         UploadConfig config = ConfigLoader.load(ParameterSource.of(Map.of(UploadConfig.PARAM_SECRET_FILE, file.toString())));
 
-        assertArrayEquals("from a file".getBytes(StandardCharsets.UTF_8), config.hmacKey().getEncoded());
+        assertArrayEquals("from a file".getBytes(StandardCharsets.UTF_8), config.hmacKeys().get(0).getEncoded());
     }
 
     static Stream<Arguments> badValues() {

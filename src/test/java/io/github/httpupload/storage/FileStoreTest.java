@@ -35,14 +35,14 @@ class FileStoreTest {
 
     @BeforeEach
     void open() throws IOException {
-        store = FileStore.open(root, true);
+        store = FileStore.open(root, StoreOptions.defaults());
     }
 
     @Test
     void storesAndReadsBackContentAndMetadata() throws IOException {
         byte[] content = "hello, world".getBytes(StandardCharsets.UTF_8);
 
-        store.store("a/hello.txt", "text/plain", content.length, new ByteArrayInputStream(content));
+        store.store(NewFile.of("a/hello.txt", content.length, "text/plain"), new ByteArrayInputStream(content));
 
         try (StoredFile file = store.open("a/hello.txt").orElseThrow()) {
             assertEquals(content.length, file.size());
@@ -60,7 +60,7 @@ class FileStoreTest {
         String path = "4a771ac1-f0b2-4a4a-9700-f2a26fa2bb67/" + "é".repeat(100) + "日".repeat(100) + ".txt";
         byte[] content = {1, 2, 3};
 
-        store.store(path, "application/octet-stream", 3, new ByteArrayInputStream(content));
+        store.store(NewFile.of(path, 3, "application/octet-stream"), new ByteArrayInputStream(content));
 
         try (StoredFile file = store.open(path).orElseThrow()) {
             assertEquals(path, file.slotPath());
@@ -73,8 +73,8 @@ class FileStoreTest {
         byte[] content = new byte[10_000];
         new java.util.Random(1).nextBytes(content);
         String longPath = "a/" + "日".repeat(2000); // a header of about 6 KiB
-        store.store("a/short-name", "image/png", content.length, new ByteArrayInputStream(content));
-        store.store(longPath, "image/png", content.length, new ByteArrayInputStream(content));
+        store.store(NewFile.of("a/short-name", content.length, "image/png"), new ByteArrayInputStream(content));
+        store.store(NewFile.of(longPath, content.length, "image/png"), new ByteArrayInputStream(content));
 
         for (String path : List.of("a/short-name", longPath)) {
             try (StoredFile file = store.open(path).orElseThrow()) {
@@ -97,7 +97,7 @@ class FileStoreTest {
     void aLargeFileIsReadFromDisk() throws IOException {
         byte[] content = new byte[300_000];
         new java.util.Random(2).nextBytes(content);
-        store.store("a/large", "video/mp4", content.length, new ByteArrayInputStream(content));
+        store.store(NewFile.of("a/large", content.length, "video/mp4"), new ByteArrayInputStream(content));
 
         try (StoredFile file = store.open("a/large").orElseThrow()) {
             assertEquals(0, file.prefetched().remaining());
@@ -118,7 +118,7 @@ class FileStoreTest {
         Path outside = Files.writeString(root.getParent().resolve("outside-" + System.nanoTime()), "keep me");
         Path link = Files.createSymbolicLink(tmp.resolve("1b9c7c62-3a4e-4a2f-9a51-6c0e3f7f1d2e.part"), outside);
         try {
-            FileStore.open(root, true);
+            FileStore.open(root, StoreOptions.defaults());
 
             assertTrue(Files.notExists(ours));
             assertTrue(Files.notExists(probe));
@@ -132,7 +132,7 @@ class FileStoreTest {
 
     @Test
     void anEmptyFileIsAFile() throws IOException {
-        store.store("a/empty", "text/plain", 0, InputStream.nullInputStream());
+        store.store(NewFile.of("a/empty", 0, "text/plain"), InputStream.nullInputStream());
 
         try (StoredFile file = store.open("a/empty").orElseThrow()) {
             assertEquals(0, file.size());
@@ -141,10 +141,10 @@ class FileStoreTest {
 
     @Test
     void neverReplacesAStoredFile() throws IOException {
-        store.store("a/b", "text/plain", 5, new ByteArrayInputStream("first".getBytes(StandardCharsets.UTF_8)));
+        store.store(NewFile.of("a/b", 5, "text/plain"), new ByteArrayInputStream("first".getBytes(StandardCharsets.UTF_8)));
 
         assertThrows(AlreadyStoredException.class,
-                () -> store.store("a/b", "text/html", 6, new ByteArrayInputStream("second".getBytes(StandardCharsets.UTF_8))));
+                () -> store.store(NewFile.of("a/b", 6, "text/html"), new ByteArrayInputStream("second".getBytes(StandardCharsets.UTF_8))));
 
         try (StoredFile file = store.open("a/b").orElseThrow()) {
             assertEquals("first", new String(read(file), StandardCharsets.UTF_8));
@@ -156,11 +156,11 @@ class FileStoreTest {
     @Test
     void aShortBodyKeepsNothing() throws IOException {
         assertThrows(IncompleteUploadException.class,
-                () -> store.store("a/short", "text/plain", 10, new ByteArrayInputStream(new byte[4])));
+                () -> store.store(NewFile.of("a/short", 10, "text/plain"), new ByteArrayInputStream(new byte[4])));
 
         assertTrue(store.open("a/short").isEmpty());
         assertTempEmpty();
-        store.store("a/short", "text/plain", 4, new ByteArrayInputStream(new byte[4]));
+        store.store(NewFile.of("a/short", 4, "text/plain"), new ByteArrayInputStream(new byte[4]));
         assertTrue(isStored("a/short"));
     }
 
@@ -179,7 +179,7 @@ class FileStoreTest {
         };
 
         IncompleteUploadException e = assertThrows(IncompleteUploadException.class,
-                () -> store.store("a/broken", "text/plain", 1000, breaksOff));
+                () -> store.store(NewFile.of("a/broken", 1000, "text/plain"), breaksOff));
 
         assertEquals("connection reset", e.getCause().getMessage());
         assertTrue(store.open("a/broken").isEmpty());
@@ -197,7 +197,7 @@ class FileStoreTest {
             Callable<Boolean> upload = () -> {
                 start.await();
                 try {
-                    store.store("race/file", "text/plain", content.length, new ByteArrayInputStream(content));
+                    store.store(NewFile.of("race/file", content.length, "text/plain"), new ByteArrayInputStream(content));
                     return true;
                 } catch (AlreadyStoredException e) {
                     return false;
@@ -221,7 +221,7 @@ class FileStoreTest {
 
     @Test
     void requestTextNeverBecomesAFileName() throws IOException {
-        store.store("../../escape/attempt", "text/plain", 1, new ByteArrayInputStream(new byte[1]));
+        store.store(NewFile.of("../../escape/attempt", 1, "text/plain"), new ByteArrayInputStream(new byte[1]));
 
         try (Stream<Path> all = Files.walk(root.getParent(), 1)) {
             assertTrue(all.noneMatch(p -> p.getFileName().toString().equals("escape")));
@@ -235,7 +235,7 @@ class FileStoreTest {
     void openingOnAFileInsteadOfADirectoryFails() throws IOException {
         Path notADirectory = Files.writeString(root.resolve("plain-file"), "x");
 
-        assertThrows(IOException.class, () -> FileStore.open(notADirectory.resolve("storage"), true));
+        assertThrows(IOException.class, () -> FileStore.open(notADirectory.resolve("storage"), StoreOptions.defaults()));
     }
 
     private boolean isStored(String path) throws IOException {

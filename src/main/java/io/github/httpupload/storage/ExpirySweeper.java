@@ -1,0 +1,65 @@
+package io.github.httpupload.storage;
+
+import java.lang.System.Logger.Level;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Runs {@link FileStore#sweep} on one background thread ({@value #THREAD_NAME}): at start, then
+ * every {@code interval} after the previous sweep ended. Started and {@link #close() closed} with
+ * the webapp; closing waits for the thread to end, so an undeploy or redeploy leaves none behind
+ * (Tomcat would report it as a leak, and it would pin the old webapp's class loader).
+ */
+public final class ExpirySweeper implements AutoCloseable {
+
+    public static final String THREAD_NAME = "httpupload-sweeper";
+    private static final System.Logger LOG = System.getLogger(ExpirySweeper.class.getName());
+    private static final long STOP_WAIT_SECONDS = 10;
+
+    private final FileStore store;
+    private final ScheduledExecutorService executor;
+
+    private ExpirySweeper(FileStore store, Duration interval) {
+        this.store = store;
+        this.executor = Executors.newSingleThreadScheduledExecutor(task -> {
+            Thread thread = new Thread(task, THREAD_NAME);
+            thread.setDaemon(true); // never keeps a JVM alive on its own
+            return thread;
+        });
+        executor.scheduleWithFixedDelay(this::sweepOnce, 0, interval.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    public static ExpirySweeper start(FileStore store, Duration interval) {
+        return new ExpirySweeper(store, interval);
+    }
+
+    private void sweepOnce() {
+        try {
+            FileStore.SweepResult result = store.sweep(Instant.now());
+            Level level = result.deleted() + result.tombstonesPurged() > 0 ? Level.INFO : Level.DEBUG;
+            LOG.log(level, "Sweep: deleted {0} expired file(s) ({1} bytes), purged {2} tombstone(s); {3} file(s), {4} bytes stored",
+                    result.deleted(), result.deletedBytes(), result.tombstonesPurged(), result.kept(), result.keptBytes());
+        } catch (Exception e) {
+            // An exception would cancel every later sweep: log it and try again next time.
+            if (!Thread.currentThread().isInterrupted()) {
+                LOG.log(Level.WARNING, "Sweep failed; trying again at the next interval", e);
+            }
+        }
+    }
+
+    /** Stops the sweeps, interrupting one in progress, and waits until the thread has ended. */
+    @Override
+    public void close() {
+        executor.shutdownNow();
+        try {
+            if (!executor.awaitTermination(STOP_WAIT_SECONDS, TimeUnit.SECONDS)) {
+                LOG.log(Level.WARNING, "The sweeper thread did not stop within {0} seconds", STOP_WAIT_SECONDS);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
