@@ -8,7 +8,8 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Runs {@link FileStore#sweep} on one background thread ({@value #THREAD_NAME}): at start, then
+ * Runs {@link FileStore#sweep} on one background thread ({@value #THREAD_NAME} and the storage
+ * directory, for thread dumps): at start, then
  * every {@code interval} after the previous sweep ended. Started and {@link #close() closed} with
  * the webapp; closing waits for the thread to end, so an undeploy or redeploy leaves none behind
  * (Tomcat would report it as a leak, and it would pin the old webapp's class loader).
@@ -25,7 +26,7 @@ public final class ExpirySweeper implements AutoCloseable {
     private ExpirySweeper(FileStore store, Duration interval) {
         this.store = store;
         this.executor = Executors.newSingleThreadScheduledExecutor(task -> {
-            Thread thread = new Thread(task, THREAD_NAME);
+            Thread thread = new Thread(task, THREAD_NAME + " " + store);
             thread.setDaemon(true); // never keeps a JVM alive on its own
             return thread;
         });

@@ -55,6 +55,7 @@ public final class FileStore {
 
     private static final Pattern STORED_NAME = Pattern.compile("[0-9a-f]{64}");
 
+    private final Path root;
     private final Path files;
     private final Path tmp;
     private final Path gone;
@@ -65,6 +66,7 @@ public final class FileStore {
     private final StoredFileCache cache = new StoredFileCache(CACHE_BYTES, CACHE_TTL_NANOS);
 
     private FileStore(Path root, StoreOptions options) throws IOException {
+        this.root = root;
         this.files = Files.createDirectories(root.resolve("files"));
         this.tmp = Files.createDirectories(root.resolve("tmp"));
         this.gone = Files.createDirectories(root.resolve("gone"));
@@ -221,6 +223,12 @@ public final class FileStore {
             syncDirectory(location.getParent());
         }
         return true;
+    }
+
+    /** The storage directory. */
+    @Override
+    public String toString() {
+        return root.toString();
     }
 
     /** What one {@link #sweep} did. */

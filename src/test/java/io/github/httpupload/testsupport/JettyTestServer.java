@@ -93,6 +93,12 @@ public final class JettyTestServer implements TestServer {
     }
 
     @Override
+    public void restart() throws Exception {
+        context.stop();
+        context.start();
+    }
+
+    @Override
     public void close() throws Exception {
         server.stop();
     }

@@ -15,6 +15,9 @@ public interface TestServer extends AutoCloseable {
     /** What the container reported about a failed start (Tomcat: its log; Jetty: the exception). */
     String startFailure();
 
+    /** Stops the webapp and starts it again in the same container: what a redeploy does. */
+    void restart() throws Exception;
+
     @Override
     void close() throws Exception;
 

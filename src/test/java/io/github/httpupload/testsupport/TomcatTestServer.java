@@ -126,6 +126,11 @@ public final class TomcatTestServer implements TestServer {
     }
 
     @Override
+    public void restart() {
+        context.reload();
+    }
+
+    @Override
     public void close() throws Exception {
         tomcat.stop();
         tomcat.destroy();

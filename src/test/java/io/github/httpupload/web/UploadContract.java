@@ -1005,6 +1005,10 @@ abstract class UploadContract {
 
     /** Where the store keeps {@code path}: files/<2 hex>/<sha-256 hex> (README, Storage layout). */
     Path storedFileOf(String path) {
+        return storedFileOf(storage, path);
+    }
+
+    static Path storedFileOf(Path storage, String path) {
         try {
             String hash = java.util.HexFormat.of().formatHex(
                     java.security.MessageDigest.getInstance("SHA-256").digest(path.getBytes(StandardCharsets.UTF_8)));
