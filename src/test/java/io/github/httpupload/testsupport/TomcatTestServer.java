@@ -8,11 +8,13 @@ import org.apache.catalina.Context;
 import org.apache.catalina.LifecycleState;
 import org.apache.catalina.Wrapper;
 import org.apache.catalina.connector.Connector;
+import org.apache.catalina.core.StandardContext;
 import org.apache.catalina.startup.Tomcat;
 import org.apache.tomcat.util.descriptor.web.ApplicationParameter;
 import org.apache.tomcat.util.descriptor.web.FilterDef;
 import org.apache.tomcat.util.descriptor.web.FilterMap;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
@@ -24,14 +26,19 @@ import java.util.Map;
 public final class TomcatTestServer implements TestServer {
 
     private final Tomcat tomcat;
-    private final Context context;
+    private Context context;
     private final Connector connector;
+    private final Map<String, String> contextParameters;
+    private final boolean withFilter;
 
     private final String startLog;
 
     private final Path base;
 
-    private TomcatTestServer(Path base, Tomcat tomcat, Context context, Connector connector, String startLog) {
+    private TomcatTestServer(Path base, Tomcat tomcat, Context context, Connector connector, String startLog,
+                             Map<String, String> contextParameters, boolean withFilter) {
+        this.contextParameters = Map.copyOf(contextParameters);
+        this.withFilter = withFilter;
         this.base = base;
         this.tomcat = tomcat;
         this.context = context;
@@ -51,8 +58,25 @@ public final class TomcatTestServer implements TestServer {
         Path base = Files.createTempDirectory("tomcat");
         Tomcat tomcat = embedded(base, port);
         Connector connector = tomcat.getConnector();
+        // Tomcat reports a refused configuration only in its log, so the start is logged to memory too.
+        try (LogCapture log = new LogCapture(java.util.logging.Level.INFO)) {
+            Context context = addUploadContext(tomcat, base, contextParameters, withFilter);
+            tomcat.start();
+            return new TomcatTestServer(base, tomcat, context, connector, log.text(), contextParameters, withFilter);
+        }
+    }
 
-        Context context = tomcat.addContext(CONTEXT, Files.createDirectories(base.resolve("docroot")).toString());
+    /**
+     * The webapp, wired like the WAR's web.xml. It is added to the host only when complete: a
+     * running host starts a child the moment it is added.
+     */
+    private static Context addUploadContext(Tomcat tomcat, Path base, Map<String, String> contextParameters,
+                                            boolean withFilter) throws IOException {
+        StandardContext context = new StandardContext();
+        context.setName(CONTEXT);
+        context.setPath(CONTEXT);
+        context.setDocBase(Files.createDirectories(base.resolve("docroot")).toString());
+        context.addLifecycleListener(new Tomcat.FixContextListener());
         // Under `mvn exec:java` our classes live in Maven's class loader, not the system one.
         context.setParentClassLoader(TomcatTestServer.class.getClassLoader());
         addContextXmlParameters(context, contextParameters);
@@ -64,11 +88,8 @@ public final class TomcatTestServer implements TestServer {
         Wrapper servlet = Tomcat.addServlet(context, "UploadServlet", UploadServlet.class.getName());
         servlet.setLoadOnStartup(1);
         context.addServletMappingDecoded("/*", "UploadServlet");
-        // Tomcat reports a refused configuration only in its log, so the start is logged to memory too.
-        try (LogCapture log = new LogCapture(java.util.logging.Level.INFO)) {
-            tomcat.start();
-            return new TomcatTestServer(base, tomcat, context, connector, log.text());
-        }
+        tomcat.getHost().addChild(context);
+        return context;
     }
 
     /** A Tomcat with its base in {@code base} and one connector on 127.0.0.1 ({@code port} 0: any free port). */
@@ -125,9 +146,15 @@ public final class TomcatTestServer implements TestServer {
         return startLog;
     }
 
+    /**
+     * Undeploys the webapp and deploys a new one with the same configuration, as a redeploy does.
+     * (Not {@code Context.reload()}: on a context built in code, Tomcat 10.1.49 then ran neither the
+     * listener nor the load-on-startup servlet; a WAR's context is rebuilt from web.xml instead.)
+     */
     @Override
-    public void restart() {
-        context.reload();
+    public void restart() throws Exception {
+        tomcat.getHost().removeChild(context);
+        context = addUploadContext(tomcat, base, contextParameters, withFilter);
     }
 
     @Override
