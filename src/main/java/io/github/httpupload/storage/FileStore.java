@@ -198,10 +198,11 @@ public final class FileStore {
      */
     public boolean delete(String slotPath) throws IOException {
         String hash = hash(slotPath);
-        return delete(location(hash), hash, slotPath);
+        return delete(location(hash), hash, slotPath, Instant.now());
     }
 
-    private boolean delete(Path location, String hash, String slotPath) throws IOException {
+    /** Deletes the file at {@code location}, its tombstone dated {@code now}. */
+    private boolean delete(Path location, String hash, String slotPath, Instant now) throws IOException {
         if (isLink(location.getParent())) {
             return false;
         }
@@ -211,7 +212,7 @@ public final class FileStore {
         } catch (NoSuchFileException e) {
             return false;
         }
-        tombstones.add(hash, Instant.now(), fsync);
+        tombstones.add(hash, now, fsync);
         try {
             Files.delete(location);
         } catch (NoSuchFileException e) {
@@ -257,7 +258,7 @@ public final class FileStore {
                         }
                         FileHeader header = readHeader(entry);
                         if (header != null && isExpired(header, now)) {
-                            if (delete(entry, name, header.slotPath())) {
+                            if (delete(entry, name, header.slotPath(), now)) {
                                 deleted++;
                                 deletedBytes += attributes.size();
                             }

@@ -11,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.EnumSet;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 
@@ -101,7 +102,77 @@ class ConfigLoaderTest {
                 arguments(UploadConfig.PARAM_CORS_MAX_AGE, "-1"),
                 arguments(UploadConfig.PARAM_CORS_MAX_AGE, "a day"),
                 arguments(UploadConfig.PARAM_UPLOAD_IDLE_TIMEOUT, "0"),
-                arguments(UploadConfig.PARAM_UPLOAD_IDLE_TIMEOUT, "30s"));
+                arguments(UploadConfig.PARAM_UPLOAD_IDLE_TIMEOUT, "30s"),
+                arguments(UploadConfig.PARAM_PROTOCOLS, "jwt"),
+                arguments(UploadConfig.PARAM_MAX_STORAGE_SIZE, "0"),
+                arguments(UploadConfig.PARAM_MAX_STORAGE_SIZE, "10G"),
+                arguments(UploadConfig.PARAM_MIN_FREE_SPACE, "-1"),
+                arguments(UploadConfig.PARAM_EXPIRE_AFTER, "30"),
+                arguments(UploadConfig.PARAM_EXPIRE_AFTER, "30d"),
+                arguments(UploadConfig.PARAM_EXPIRE_AFTER, "P1M"),
+                arguments(UploadConfig.PARAM_EXPIRE_AFTER, "P1W"),
+                arguments(UploadConfig.PARAM_EXPIRE_AFTER, "PT0S"),
+                arguments(UploadConfig.PARAM_EXPIRE_AFTER, "-P1D"),
+                arguments(UploadConfig.PARAM_TOMBSTONE_RETENTION, "forever"),
+                arguments(UploadConfig.PARAM_TOMBSTONE_RETENTION, "-PT1S"),
+                arguments(UploadConfig.PARAM_SWEEP_INTERVAL, "PT0.5S"),
+                arguments(UploadConfig.PARAM_SWEEP_INTERVAL, "hourly"));
+    }
+
+    @Test
+    void retentionAndLimitsAreOffByDefault() {
+        UploadConfig config = load(Map.of());
+
+        assertTrue(config.expireAfter().isEmpty());
+        assertTrue(config.tombstoneRetention().isEmpty(), "tombstones live as long as files: forever");
+        assertEquals(UploadConfig.UNLIMITED, config.maxStorageSize());
+        assertEquals(0, config.minFreeSpace());
+        assertEquals(java.time.Duration.ofHours(1), config.sweepInterval());
+        assertTrue(config.deleteSecret().isEmpty());
+        assertTrue(config.protocols().contains(TokenProtocol.BEARER));
+    }
+
+    @Test
+    void tombstonesLiveAsLongAsFilesUnlessSetAndZeroTurnsThemOff() {
+        assertEquals(java.time.Duration.ofDays(30), load(Map.of(UploadConfig.PARAM_EXPIRE_AFTER, "P30D")).tombstoneRetention().orElseThrow());
+        assertEquals(java.time.Duration.ofHours(36), load(Map.of(UploadConfig.PARAM_EXPIRE_AFTER, "p1dt12h")).expireAfter().orElseThrow());
+        assertEquals(java.time.Duration.ofDays(90), load(Map.of(UploadConfig.PARAM_EXPIRE_AFTER, "P30D",
+                UploadConfig.PARAM_TOMBSTONE_RETENTION, "P90D")).tombstoneRetention().orElseThrow());
+        assertEquals(java.time.Duration.ZERO, load(Map.of(UploadConfig.PARAM_TOMBSTONE_RETENTION, "PT0S")).tombstoneRetention().orElseThrow());
+    }
+
+    @Test
+    void aSecondLineIsAnOlderSecretStillAccepted() throws Exception {
+        UploadConfig inline = ConfigLoader.load(ParameterSource.of(Map.of(UploadConfig.PARAM_SECRET, "new secret\nold secret")));
+        Path file = Files.writeString(dir.resolve("rotating"), "new secret\r\nold secret\n");
+        UploadConfig fromFile = ConfigLoader.load(ParameterSource.of(Map.of(UploadConfig.PARAM_SECRET_FILE, file.toString())));
+
+        for (UploadConfig config : List.of(inline, fromFile)) {
+            assertEquals(List.of("new secret", "old secret"), config.hmacKeys().stream()
+                    .map(key -> new String(key.getEncoded(), StandardCharsets.UTF_8)).toList());
+            assertFalse(config.toString().contains("secret,") || config.toString().contains("old secret"), config.toString());
+        }
+        assertTrue(inline.toString().contains("and 1 older secret accepted"), inline.toString());
+    }
+
+    @Test
+    void moreThanTwoSecretsOrAnEmptyLineAreRefusedWithoutShowingThem() {
+        for (String value : List.of("s3cr3t-a\ns3cr3t-b\ns3cr3t-c", "s3cr3t-a\n\ns3cr3t-b", "\ns3cr3t-b")) {
+            ConfigException e = assertThrows(ConfigException.class,
+                    () -> ConfigLoader.load(ParameterSource.of(Map.of(UploadConfig.PARAM_SECRET, value))));
+            assertTrue(e.getMessage().contains("[httpupload.secret]"), e.getMessage());
+            assertFalse(e.getMessage().contains("s3cr3t"), e.getMessage());
+        }
+    }
+
+    @Test
+    void anEmptyDeleteSecretIsRefusedAndASetOneIsNeverShown() {
+        ConfigException e = assertThrows(ConfigException.class, () -> load(Map.of(UploadConfig.PARAM_DELETE_SECRET, "")));
+        assertTrue(e.getMessage().contains("[httpupload.deleteSecret]"), e.getMessage());
+
+        UploadConfig config = load(Map.of(UploadConfig.PARAM_DELETE_SECRET, "metronome-delete-secret"));
+        assertEquals("metronome-delete-secret", config.deleteSecret().orElseThrow());
+        assertFalse(config.toString().contains("metronome-delete-secret"), config.toString());
     }
 
     @ParameterizedTest(name = "{0}=[{1}] is refused with a message naming both")
