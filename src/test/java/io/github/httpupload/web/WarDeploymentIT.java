@@ -2,6 +2,8 @@ package io.github.httpupload.web;
 
 import io.github.httpupload.config.TokenProtocol;
 import io.github.httpupload.config.UploadConfig;
+import io.github.httpupload.storage.ExpirySweeper;
+import io.github.httpupload.testsupport.LogCapture;
 import io.github.httpupload.testsupport.RawHttp;
 import io.github.httpupload.testsupport.Tokens;
 import io.github.httpupload.testsupport.TomcatTestServer;
@@ -14,10 +16,14 @@ import org.junit.jupiter.api.io.TempDir;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotSame;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -67,6 +73,57 @@ class WarDeploymentIT {
             tomcat.stop();
             tomcat.destroy();
         }
+    }
+
+    /**
+     * The sweeper thread lives exactly as long as the webapp. Tomcat checks this itself: on stop,
+     * a thread still running with the webapp's class loader is reported ("appears to have started a
+     * thread named ...") and would pin every class of the old deployment.
+     */
+    @Test
+    void aReloadOrUndeployOfTheWarLeavesNoSweeperThreadBehind() throws Exception {
+        Path storage = dir.resolve("storage");
+        String sweeperName = ExpirySweeper.THREAD_NAME + " " + storage;
+        String log;
+        Thread first;
+        Thread second;
+        try (LogCapture capture = new LogCapture(java.util.logging.Level.WARNING)) {
+            Tomcat tomcat = deploy(Map.of(UploadConfig.PARAM_SECRET, SECRET, UploadConfig.PARAM_STORAGE_DIR, storage.toString()));
+            Context context = (Context) tomcat.getHost().findChild("/upload");
+            try {
+                first = awaitOneThread(sweeperName);
+                assertSame(context.getLoader().getClassLoader(), first.getContextClassLoader());
+
+                context.reload(); // what Tomcat does when the WAR is replaced or the manager reloads it
+
+                second = awaitOneThread(sweeperName);
+                assertNotSame(first, second);
+                assertFalse(first.isAlive(), "the first deployment's sweeper survived the reload");
+                assertEquals(LifecycleState.STARTED, context.getState());
+            } finally {
+                tomcat.stop(); // the undeploy
+                tomcat.destroy();
+            }
+            log = capture.text();
+        }
+        assertFalse(second.isAlive(), "the sweeper survived the undeploy");
+        assertEquals(List.of(), threadsNamed(sweeperName));
+        assertFalse(log.contains("appears to have started a thread"), log);
+    }
+
+    private static List<Thread> threadsNamed(String name) {
+        return Thread.getAllStackTraces().keySet().stream().filter(t -> t.getName().equals(name) && t.isAlive()).toList();
+    }
+
+    /** Thread start is asynchronous: polls briefly for exactly one thread named {@code name}. */
+    private static Thread awaitOneThread(String name) throws InterruptedException {
+        List<Thread> threads = threadsNamed(name);
+        for (int attempt = 0; attempt < 100 && threads.size() != 1; attempt++) {
+            Thread.sleep(50);
+            threads = threadsNamed(name);
+        }
+        assertEquals(1, threads.size(), threads.toString());
+        return threads.get(0);
     }
 
     private Tomcat deploy(Map<String, String> parameters) throws Exception {
