@@ -143,7 +143,14 @@ abstract class XmppServersContract {
                 arguments("Bearer " + tokens.jwt("{\"alg\":\"HS256\"}", payload.replace("\"filesize\":5", "\"filesize\":\"5\"")), "filesize a string"),
                 arguments("Bearer " + tokens.jwt("{\"alg\":\"HS256\"}", payload.replace("\"filesize\":5", "\"filesize\":5.5")), "filesize a fraction"),
                 arguments("Bearer " + tokens.jwt("{\"alg\":\"HS256\"}", "[1,2,3]"), "payload not an object"),
-                arguments("Bearer " + "x".repeat(5000), "far too long"));
+                arguments("Bearer " + "x".repeat(5000), "far too long"),
+                // Hostile JSON inside a validly signed token: parsers have failed on these elsewhere.
+                arguments("Bearer " + tokens.jwt("{\"alg\":\"HS256\"}", "[".repeat(1400) + "]".repeat(1400)), "deeply nested payload"),
+                arguments("Bearer " + tokens.jwt("{\"alg\":\"HS256\"}", payload.replace("\"filesize\":5", "\"filesize\":1e400")), "filesize 1e400"),
+                arguments("Bearer " + tokens.jwt("{\"alg\":\"HS256\"}", payload.replace("\"filesize\":5", "\"filesize\":18446744073709551621")), "filesize past 2^64"),
+                arguments("Bearer " + tokens.jwt("{\"alg\":\"HS256\"}", payload.replace("\"exp\":", "\"exp\":\"never\",\"x\":")), "exp a string"),
+                arguments("Bearer " + tokens.jwt("{\"alg\":\"HS256\"}", payload.replace("}", ",\"filesize\":6}")), "filesize given twice"),
+                arguments("Bearer " + tokens.jwt("{\"alg\":\"HS256\"}", payload.substring(0, payload.length() - 1)), "payload cut short"));
     }
 
     @ParameterizedTest(name = "{1}: 401 with WWW-Authenticate: Bearer, nothing stored")
