@@ -47,6 +47,11 @@ FILES = [
      "Grüße aus dem Interop-Test ✓ — 日本語のテキスト 🎉\n".encode("utf-8") * 3),
     ("binary", "pixel.png", "image/png", PNG + os.urandom(4096) + bytes(range(256))),
     ("1MiB", "one-mebibyte.bin", "application/x-interop-sample", os.urandom(MIB)),
+    # Names that broke other services: '+' must stay '+', '%20' must not be decoded twice; aiohttp
+    # sends ( ) ; = literally, and Tomcat takes a literal ';' for a path parameter.
+    ("plus-percent", "a+b c%20d 100%.jpg", "image/jpeg", os.urandom(2000)),
+    ("semicolon", "notes (v1);draft=2.txt", "text/plain", b"semicolon\n" * 10),
+    ("hash-question", "what?#1 it's & done!.txt", "text/plain", b"hash and question\n" * 10),
 ]
 
 results = []  # (ok, name, detail)
