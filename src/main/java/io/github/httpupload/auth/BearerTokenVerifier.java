@@ -21,13 +21,13 @@ public final class BearerTokenVerifier {
 
     /** Why a token was refused; each maps to the status Prosody's own server answers. */
     public enum Refusal {
-        /** missing, malformed, not HS256, a bad signature or a missing claim: 401 */
+        /** missing, malformed, not HS256, a bad signature, or no {@code exp}: 401 */
         INVALID,
         /** the token's {@code exp} has passed: 410 */
         EXPIRED,
-        /** the token is for another slot or file name: 400 */
+        /** the token is for another slot or file name, or names none: 400 */
         WRONG_SLOT,
-        /** the body's length is not the token's {@code filesize}: 413 */
+        /** the body's length is not the token's {@code filesize}, or it has none: 413 */
         WRONG_SIZE
     }
 
@@ -112,7 +112,8 @@ public final class BearerTokenVerifier {
                 throw new RefusedException(Refusal.INVALID, "Invalid token: bad signature");
             }
             return jwt.getJWTClaimsSet();
-        } catch (ParseException e) {
+        } catch (ParseException | RuntimeException e) {
+            // nimbus throws more than ParseException on some malformed input (a header of JSON null: NPE)
             throw new RefusedException(Refusal.INVALID, "Invalid token: not a signed JWT");
         }
     }

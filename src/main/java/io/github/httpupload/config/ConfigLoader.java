@@ -31,6 +31,8 @@ public final class ConfigLoader {
     private static final String PREFIX = "httpupload.";
     /** The current secret and one older one, during a rotation. */
     private static final int MAX_SECRETS = 2;
+    /** Longer durations overflow date arithmetic; nobody keeps a file for a century. */
+    private static final Duration MAX_DURATION = Duration.ofDays(36_500);
     /** scheme://host[:port], nothing after: what a browser sends in the Origin header. */
     private static final Pattern ORIGIN = Pattern.compile("(?i)https?://[a-z0-9.\\-\\[\\]:]+");
 
@@ -216,14 +218,14 @@ public final class ConfigLoader {
         }
         try {
             Duration parsed = Duration.parse(value.trim().toUpperCase(Locale.ROOT));
-            if (parsed.compareTo(min) >= 0) {
+            if (parsed.compareTo(min) >= 0 && parsed.compareTo(MAX_DURATION) <= 0) {
                 return parsed;
             }
         } catch (java.time.format.DateTimeParseException e) {
             // reported below with the parameter's name
         }
-        throw ConfigException.badValue(name, value, "expected an ISO-8601 duration of at least " + min
-                + ", such as P30D (30 days), PT12H or P1DT12H; weeks, months and years are not accepted (write P7D, P30D, P365D)");
+        throw ConfigException.badValue(name, value, "expected an ISO-8601 duration from " + min + " to " + MAX_DURATION
+                + " (100 years), such as P30D (30 days), PT12H or P1DT12H; weeks, months and years are not accepted (write P7D, P30D, P365D)");
     }
 
     private static boolean bool(ParameterSource source, String name, boolean defaultValue) {

@@ -73,7 +73,7 @@ record FileHeader(String slotPath, String contentType, Instant storedAt, Instant
             buffer = ensure(channel, buffer, pathLength + Integer.BYTES);
             String path = utf8(buffer, pathLength);
             int typeLength = fieldLength(buffer.getInt());
-            buffer = ensure(channel, buffer, typeLength + Integer.BYTES);
+            buffer = ensure(channel, buffer, typeLength + (version == VERSION_1 ? 0 : Integer.BYTES));
             String type = utf8(buffer, typeLength);
             String uploader = "";
             if (version != VERSION_1) {

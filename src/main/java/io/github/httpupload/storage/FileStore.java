@@ -3,6 +3,8 @@ package io.github.httpupload.storage;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
+import java.io.InterruptedIOException;
+import java.nio.channels.ClosedByInterruptException;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
@@ -21,6 +23,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Pattern;
 
 /**
@@ -64,6 +67,8 @@ public final class FileStore {
     private final Tombstones tombstones;
     private final StorageQuota quota;
     private final StoredFileCache cache = new StoredFileCache(CACHE_BYTES, CACHE_TTL_NANOS);
+    /** Counts deletions, so that a lookup racing a deletion does not cache the deleted file. */
+    private final AtomicLong deletions = new AtomicLong();
 
     private FileStore(Path root, StoreOptions options) throws IOException {
         this.root = root;
@@ -116,6 +121,7 @@ public final class FileStore {
         StoredFileCache.Entry entry = cache.get(slotPath);
         Path location = location(hash(slotPath));
         if (entry == null) {
+            long deletionsBefore = deletions.get();
             if (isLink(location.getParent()) || isLink(location)) {
                 LOG.log(System.Logger.Level.WARNING, "Not following a symbolic link planted in the storage: {0}", location);
                 return Optional.empty();
@@ -127,6 +133,11 @@ public final class FileStore {
                 FileHeader header = FileHeader.read(channel, first);
                 small &= first.remaining() >= fileSize - header.length(); // else an unusually long header
                 entry = cache.put(slotPath, header, fileSize, small ? first.slice() : ByteBuffer.allocate(0));
+                // A deletion since the read may have removed the entry before it was put: drop it.
+                // (This request still serves what it read; it was there when the request came.)
+                if (deletions.get() != deletionsBefore) {
+                    cache.remove(slotPath);
+                }
             } catch (NoSuchFileException e) {
                 return Optional.empty();
             }
@@ -218,6 +229,7 @@ public final class FileStore {
         } catch (NoSuchFileException e) {
             return false; // a concurrent deletion came first
         }
+        deletions.incrementAndGet(); // before the cache removal: see open()
         cache.remove(slotPath);
         quota.removed(size);
         if (fsync) {
@@ -238,39 +250,47 @@ public final class FileStore {
 
     /**
      * Deletes every file past its expiry — {@code expireAfter} after its upload, or the time its
-     * token set — with its tombstone, purges tombstones past their retention, and recounts the
-     * bytes stored (so files deleted by hand free quota too). Reads one header page per file.
+     * token set — leaving its tombstone, and purges tombstones past their retention. Reads one
+     * header page per file. A file that cannot be read or deleted is logged and skipped, so one bad
+     * file never stops the others from expiring. Stops at once when the thread is interrupted
+     * (the webapp is stopping).
+     *
+     * @throws InterruptedIOException the thread was interrupted; the files not yet reached stay
      */
     public SweepResult sweep(Instant now) throws IOException {
         int deleted = 0;
         int kept = 0;
         long deletedBytes = 0;
         long keptBytes = 0;
-        quota.countStarts();
-        try {
-            for (Path shard : shards(files)) {
-                try (DirectoryStream<Path> entries = Files.newDirectoryStream(shard)) {
-                    for (Path entry : entries) {
-                        String name = entry.getFileName().toString();
-                        BasicFileAttributes attributes = attributes(entry);
-                        if (attributes == null || !attributes.isRegularFile() || !STORED_NAME.matcher(name).matches()) {
-                            continue;
-                        }
+        for (Path shard : shards(files)) {
+            try (DirectoryStream<Path> entries = Files.newDirectoryStream(shard)) {
+                for (Path entry : entries) {
+                    if (Thread.currentThread().isInterrupted()) {
+                        throw new InterruptedIOException("sweep interrupted");
+                    }
+                    String name = entry.getFileName().toString();
+                    BasicFileAttributes attributes = attributes(entry);
+                    if (attributes == null || !attributes.isRegularFile() || !STORED_NAME.matcher(name).matches()) {
+                        continue;
+                    }
+                    try {
                         FileHeader header = readHeader(entry);
                         if (header != null && isExpired(header, now)) {
-                            if (delete(entry, name, header.slotPath(), now)) {
+                            if (delete(entry, name, header.slotPath(), now)) { // false: deleted meanwhile
                                 deleted++;
                                 deletedBytes += attributes.size();
                             }
-                        } else {
-                            kept++;
-                            keptBytes += attributes.size();
+                            continue;
                         }
+                    } catch (ClosedByInterruptException e) {
+                        throw e;
+                    } catch (IOException e) {
+                        LOG.log(System.Logger.Level.WARNING, "Could not delete expired {0}: {1}", entry, e.toString());
                     }
+                    kept++;
+                    keptBytes += attributes.size();
                 }
             }
-        } finally {
-            quota.countEnds(keptBytes);
         }
         int purged = tombstones.purge(now);
         cache.purgeExpired();
@@ -287,9 +307,11 @@ public final class FileStore {
     }
 
     /** The header of a stored file, or {@code null} for a file that is not ours (it is left alone). */
-    private static FileHeader readHeader(Path file) {
+    private static FileHeader readHeader(Path file) throws ClosedByInterruptException {
         try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS)) {
             return FileHeader.read(channel, FileHeader.readAt(channel, HEADER_READ));
+        } catch (ClosedByInterruptException e) {
+            throw e; // the webapp is stopping: not a problem of this file
         } catch (IOException e) {
             LOG.log(System.Logger.Level.WARNING, "Skipping {0} in the sweep: {1}", file, e.getMessage());
             return null;
@@ -311,7 +333,7 @@ public final class FileStore {
             try (DirectoryStream<Path> entries = Files.newDirectoryStream(shard)) {
                 for (Path entry : entries) {
                     BasicFileAttributes attributes = attributes(entry);
-                    if (attributes != null && attributes.isRegularFile()) {
+                    if (attributes != null && attributes.isRegularFile() && STORED_NAME.matcher(entry.getFileName().toString()).matches()) {
                         total += attributes.size();
                     }
                 }

@@ -8,6 +8,10 @@ import java.io.IOException;
  * they were complete, so that concurrent uploads cannot each pass the check and together break it.
  * Decided before the body is read. Deliberately conservative: an upload half written counts twice
  * against free space (in what the disk reports and in what is in flight).
+ *
+ * <p>The total is counted once, when the store opens, and then kept exact by the store's own
+ * uploads and deletions. A file deleted behind the service's back stays counted until the next
+ * start: a recount while uploads go on would be off by whatever is published meanwhile.
  */
 final class StorageQuota {
 
@@ -17,9 +21,6 @@ final class StorageQuota {
     private final java.nio.file.FileStore volume;
     private long stored;
     private long inFlight;
-    /** Bytes published while a recount walks the store: the walk may miss them. */
-    private long publishedDuringCount;
-    private boolean counting;
 
     StorageQuota(long maxStorageSize, long minFreeSpace, java.nio.file.FileStore volume, long stored) {
         this.maxStorageSize = maxStorageSize;
@@ -47,31 +48,12 @@ final class StorageQuota {
         inFlight -= bytes;
         if (published) {
             stored += bytes;
-            if (counting) {
-                publishedDuringCount += bytes;
-            }
         }
     }
 
     /** A stored file of {@code bytes} was deleted. */
     synchronized void removed(long bytes) {
         stored = Math.max(0, stored - bytes);
-    }
-
-    /** A recount starts: uploads published from now on are added to what it finds. */
-    synchronized void countStarts() {
-        counting = true;
-        publishedDuringCount = 0;
-    }
-
-    /**
-     * A walk of the store found {@code bytes}: that becomes the total, which also forgets files
-     * deleted behind the service's back. What was published meanwhile is added; if the walk saw
-     * it too it counts twice until the next recount, which errs on the safe side.
-     */
-    synchronized void countEnds(long bytes) {
-        counting = false;
-        stored = bytes + publishedDuringCount;
     }
 
     synchronized long stored() {

@@ -1,6 +1,7 @@
 package io.github.httpupload.storage;
 
 import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.nio.channels.FileChannel;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
@@ -44,6 +45,9 @@ final class Tombstones {
             return;
         }
         Path tombstone = location(hash);
+        if (Files.isSymbolicLink(tombstone.getParent())) {
+            throw new IOException("a storage directory was replaced by a symbolic link: " + tombstone.getParent());
+        }
         try (FileChannel ignored = FileChannel.open(tombstone, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
                 LinkOption.NOFOLLOW_LINKS)) {
             // created, or already there from an earlier deletion
@@ -64,6 +68,9 @@ final class Tombstones {
         for (Path shard : FileStore.shards(root)) {
             try (DirectoryStream<Path> entries = Files.newDirectoryStream(shard)) {
                 for (Path entry : entries) {
+                    if (Thread.currentThread().isInterrupted()) {
+                        throw new InterruptedIOException("tombstone purge interrupted");
+                    }
                     BasicFileAttributes attributes = Files.readAttributes(entry, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
                     if (attributes.isRegularFile() && attributes.lastModifiedTime().compareTo(cutoff) < 0) {
                         Files.deleteIfExists(entry);

@@ -116,7 +116,9 @@ class ConfigLoaderTest {
                 arguments(UploadConfig.PARAM_TOMBSTONE_RETENTION, "forever"),
                 arguments(UploadConfig.PARAM_TOMBSTONE_RETENTION, "-PT1S"),
                 arguments(UploadConfig.PARAM_SWEEP_INTERVAL, "PT0.5S"),
-                arguments(UploadConfig.PARAM_SWEEP_INTERVAL, "hourly"));
+                arguments(UploadConfig.PARAM_SWEEP_INTERVAL, "hourly"),
+                arguments(UploadConfig.PARAM_SWEEP_INTERVAL, "P1000000000000D"),
+                arguments(UploadConfig.PARAM_EXPIRE_AFTER, "P36501D"));
     }
 
     @Test

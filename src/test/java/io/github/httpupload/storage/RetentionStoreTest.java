@@ -165,14 +165,47 @@ class RetentionStoreTest {
     @Test
     void theSweepLeavesFilesThatAreNotOursAlone() throws IOException {
         FileStore store = FileStore.open(root, StoreOptions.defaults().withRetention(Duration.ofSeconds(1), null));
+        store.store(NewFile.of("a/ours", 1, "text/plain"), body(1));
         Path stranger = Files.writeString(root.resolve("files").resolve("ab").resolve("not-a-hash.txt"), "operator's note");
         Path badHeader = Files.writeString(root.resolve("files").resolve("cd").resolve("cd" + "0".repeat(62)), "garbage");
 
         FileStore.SweepResult result = store.sweep(Instant.now().plus(1, ChronoUnit.DAYS));
 
-        assertEquals(0, result.deleted());
+        assertEquals(1, result.deleted(), "our own expired file");
         assertTrue(Files.exists(stranger));
         assertTrue(Files.exists(badHeader));
+    }
+
+    @Test
+    void aFileThatCannotBeDeletedDoesNotStopTheSweep() throws IOException {
+        FileStore store = FileStore.open(root, StoreOptions.defaults().withRetention(Duration.ofSeconds(1), null));
+        List<String> paths = List.of("a/1", "b/2", "c/3", "d/4");
+        for (String path : paths) {
+            store.store(NewFile.of(path, 10, "text/plain"), body(10));
+        }
+        // A directory where the first file's tombstone must go: recording its deletion fails.
+        Files.createDirectory(tombstoneLocation("a/1"));
+
+        FileStore.SweepResult result = store.sweep(Instant.now().plus(1, ChronoUnit.DAYS));
+
+        assertEquals(3, result.deleted());
+        assertEquals(1, result.kept());
+        assertTrue(store.open("a/1").isPresent(), "kept, since its deletion could not be recorded first");
+        assertEquals(HEADER + 10, store.storedBytes());
+    }
+
+    @Test
+    void anInterruptedSweepStopsAtOnce() throws IOException {
+        FileStore store = FileStore.open(root, StoreOptions.defaults().withRetention(Duration.ofSeconds(1), null));
+        store.store(NewFile.of("a/1", 1, "text/plain"), body(1));
+
+        Thread.currentThread().interrupt(); // what ExpirySweeper.close() does to a running sweep
+        try {
+            assertThrows(java.io.InterruptedIOException.class, () -> store.sweep(Instant.now().plus(1, ChronoUnit.DAYS)));
+        } finally {
+            Thread.interrupted();
+        }
+        assertTrue(store.open("a/1").isPresent());
     }
 
     @Test
@@ -210,7 +243,7 @@ class RetentionStoreTest {
     }
 
     @Test
-    void theSweepRecountsSoFilesDeletedByHandFreeQuota() throws IOException {
+    void aFileDeletedByHandFreesItsQuotaAtTheNextStart() throws IOException {
         long limit = HEADER + 1000;
         FileStore store = FileStore.open(root, StoreOptions.defaults().withLimits(limit, 0));
         store.store(NewFile.of("a/1", 1000, "text/plain"), body(1000));
@@ -218,14 +251,35 @@ class RetentionStoreTest {
 
         assertThrows(StorageFullException.class, () -> store.store(NewFile.of("a/2", 1000, "text/plain"), UNREADABLE));
         store.sweep(Instant.now());
-        assertEquals(0, store.storedBytes());
-        store.store(NewFile.of("a/2", 1000, "text/plain"), body(1000));
+        assertEquals(limit, store.storedBytes(), "a sweep does not recount");
+        FileStore restarted = FileStore.open(root, StoreOptions.defaults().withLimits(limit, 0));
+        assertEquals(0, restarted.storedBytes());
+        restarted.store(NewFile.of("a/2", 1000, "text/plain"), body(1000));
+    }
+
+    @Test
+    void aVersionOneHeaderThatFillsItsPageExactlyIsRead() throws IOException {
+        String path = "v1/" + "p".repeat(4000);
+        String type = "t".repeat(4096 - 5 - 8 - 4 - path.length() - 4);
+        java.nio.ByteBuffer v1 = java.nio.ByteBuffer.allocate(HEADER);
+        v1.put(new byte[] {'H', 'U', 'P', 'L', 1}).putLong(0);
+        v1.putInt(path.length()).put(path.getBytes(StandardCharsets.US_ASCII));
+        v1.putInt(type.length()).put(type.getBytes(StandardCharsets.US_ASCII));
+        assertEquals(0, v1.remaining());
+        FileStore store = FileStore.open(root, StoreOptions.defaults());
+        store.store(NewFile.of(path, 0, "text/plain"), body(0));
+        Files.write(onlyStoredFile(), v1.array()); // an empty file whose header ends on the boundary
+
+        try (StoredFile file = FileStore.open(root, StoreOptions.defaults()).open(path).orElseThrow()) {
+            assertEquals(type, file.contentType());
+            assertEquals(0, file.size());
+        }
     }
 
     @Test
     void minFreeSpaceRefusesAnUploadBeforeReadingItsBody() throws IOException {
-        long free = Files.getFileStore(root).getUsableSpace();
-        FileStore store = FileStore.open(root, StoreOptions.defaults().withLimits(Long.MAX_VALUE, free));
+        long wholeDisk = Files.getFileStore(root).getTotalSpace();
+        FileStore store = FileStore.open(root, StoreOptions.defaults().withLimits(Long.MAX_VALUE, wholeDisk));
 
         StorageFullException full = assertThrows(StorageFullException.class,
                 () -> store.store(NewFile.of("a/1", 1, "text/plain"), UNREADABLE));
@@ -260,13 +314,18 @@ class RetentionStoreTest {
         }
     }
 
-    private Path tombstoneOf(String slotPath) throws IOException {
+    private Path tombstoneOf(String slotPath) {
+        Path tombstone = tombstoneLocation(slotPath);
+        assertTrue(Files.exists(tombstone), tombstone.toString());
+        return tombstone;
+    }
+
+    /** gone/<2 hex>/<sha-256 of the slot path> (README, Storage layout). */
+    private Path tombstoneLocation(String slotPath) {
         try {
             String hash = java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
                     .digest(slotPath.getBytes(StandardCharsets.UTF_8)));
-            Path tombstone = root.resolve("gone").resolve(hash.substring(0, 2)).resolve(hash);
-            assertTrue(Files.exists(tombstone), tombstone.toString());
-            return tombstone;
+            return root.resolve("gone").resolve(hash.substring(0, 2)).resolve(hash);
         } catch (java.security.NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }

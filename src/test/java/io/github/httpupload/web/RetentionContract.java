@@ -71,8 +71,8 @@ abstract class RetentionContract {
             String path = newSlot() + "/ephemeral.txt";
             byte[] content = bytes("here for a second");
             String putUrl = url(path) + "?v2=" + tokens.sign(TokenProtocol.V2, path, content.length, "text/plain");
+            // (Not asserting a 200 in between: on a stalled machine the file may be gone already.)
             assertEquals(201, put(server, putUrl, content).status());
-            assertEquals(200, get(server, path).status());
 
             awaitStatus(server, path, status -> status == 410, "the expired file was not swept");
 

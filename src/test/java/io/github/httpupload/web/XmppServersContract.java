@@ -144,6 +144,7 @@ abstract class XmppServersContract {
                 arguments("Bearer " + tokens.jwt("{\"alg\":\"HS256\"}", payload.replace("\"filesize\":5", "\"filesize\":5.5")), "filesize a fraction"),
                 arguments("Bearer " + tokens.jwt("{\"alg\":\"HS256\"}", "[1,2,3]"), "payload not an object"),
                 arguments("Bearer " + "x".repeat(5000), "far too long"),
+                arguments("Bearer bnVsbA.e30.AAAA", "a header of JSON null (nimbus throws a NullPointerException)"),
                 // Hostile JSON inside a validly signed token: parsers have failed on these elsewhere.
                 arguments("Bearer " + tokens.jwt("{\"alg\":\"HS256\"}", "[".repeat(1400) + "]".repeat(1400)), "deeply nested payload"),
                 arguments("Bearer " + tokens.jwt("{\"alg\":\"HS256\"}", payload.replace("\"filesize\":5", "\"filesize\":1e400")), "filesize 1e400"),
