@@ -103,11 +103,12 @@ def put_headers(slot, size, ctype):
 
 def forge(put_url, headers):
     """The same request with its authorization altered: the query token's last hex digit, or the
-    last character of the JWT's signature."""
+    first character of the JWT's signature (every bit of it counts; of the last one, two do not)."""
     headers = dict(headers)
     if "Authorization" in headers:
         value = headers["Authorization"]
-        headers["Authorization"] = value[:-1] + ("A" if value[-1] != "A" else "B")
+        cut = value.rindex(".") + 1
+        headers["Authorization"] = value[:cut] + ("A" if value[cut] != "A" else "B") + value[cut + 1:]
         return put_url, headers
     return put_url[:-1] + ("0" if put_url[-1] != "0" else "1"), headers
 

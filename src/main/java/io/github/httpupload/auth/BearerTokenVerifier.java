@@ -2,6 +2,7 @@ package io.github.httpupload.auth;
 
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.JWSHeader;
+import com.nimbusds.jose.util.Base64URL;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
 import io.github.httpupload.config.TokenProtocol;
@@ -108,7 +109,11 @@ public final class BearerTokenVerifier {
             if (header.getCriticalParams() != null && !header.getCriticalParams().isEmpty()) {
                 throw new RefusedException(Refusal.INVALID, "Invalid token: unsupported critical header parameters");
             }
-            if (!signatures.verifySignature(jwt.getSigningInput(), jwt.getSignature().decode())) {
+            byte[] signature = jwt.getSignature().decode();
+            // One spelling per signature: base64url decoding ignores the last character's spare
+            // bits, so a token altered there would otherwise still pass.
+            if (!Base64URL.encode(signature).toString().equals(jwt.getSignature().toString())
+                    || !signatures.verifySignature(jwt.getSigningInput(), signature)) {
                 throw new RefusedException(Refusal.INVALID, "Invalid token: bad signature");
             }
             return jwt.getJWTClaimsSet();

@@ -139,6 +139,7 @@ abstract class XmppServersContract {
                 arguments("Bearer " + tokens.jwt("{\"alg\":\"HS256\",\"crit\":[\"b64\"],\"b64\":false}", payload), "critical header"),
                 arguments("Bearer " + new Tokens("wrong").jwt("{\"alg\":\"HS256\",\"typ\":\"JWT\"}", payload), "signed with another secret"),
                 arguments("Bearer " + valid.substring(0, valid.length() - 2) + "AA", "signature altered"),
+                arguments("Bearer " + sparebitsAltered(valid), "signature spelled differently (the last character's spare bits)"),
                 arguments("Bearer " + tokens.jwt("{\"alg\":\"HS256\"}", payload.replace(",\"exp\":", ",\"nexp\":")), "no exp"),
                 arguments("Bearer " + tokens.jwt("{\"alg\":\"HS256\"}", payload.replace("\"filesize\":5", "\"filesize\":\"5\"")), "filesize a string"),
                 arguments("Bearer " + tokens.jwt("{\"alg\":\"HS256\"}", payload.replace("\"filesize\":5", "\"filesize\":5.5")), "filesize a fraction"),
@@ -344,6 +345,17 @@ abstract class XmppServersContract {
     }
 
     // ---- helpers ---------------------------------------------------------------------------------
+
+    /** {@code jwt} with the spare low bits of its signature's last character flipped: same bytes, other text. */
+    private static String sparebitsAltered(String jwt) {
+        String alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+        char last = jwt.charAt(jwt.length() - 1);
+        String altered = jwt.substring(0, jwt.length() - 1) + alphabet.charAt(alphabet.indexOf(last) ^ 1);
+        // The decoded signature is the same: base64url decoding ignores those bits.
+        assertArrayEquals(Base64.getUrlDecoder().decode(jwt.substring(jwt.lastIndexOf('.') + 1)),
+                Base64.getUrlDecoder().decode(altered.substring(altered.lastIndexOf('.') + 1)));
+        return altered;
+    }
 
     /** Prosody's JWT lifetime is 300 s; these tests need far less. */
     static Instant soon() {
