@@ -142,7 +142,7 @@ public final class FileStore {
                 return Optional.empty();
             }
         }
-        return Optional.of(new StoredFile(location, entry));
+        return Optional.of(new StoredFile(location, entry, deleteAt(entry.header())));
     }
 
     /** Whether a file stored under {@code slotPath} was deleted and is still remembered (its URLs answer 410). */
@@ -298,12 +298,18 @@ public final class FileStore {
     }
 
     private boolean isExpired(FileHeader header, Instant now) {
+        Instant deleteAt = deleteAt(header);
+        return deleteAt != null && !now.isBefore(deleteAt);
+    }
+
+    /** Its own expiry or {@code expireAfter} after its upload, whichever comes first; {@code null}: never. */
+    private Instant deleteAt(FileHeader header) {
         Instant expiresAt = header.expiresAt();
         if (options.expireAfter() != null) {
             Instant byAge = header.storedAt().plus(options.expireAfter());
             expiresAt = expiresAt == null || byAge.isBefore(expiresAt) ? byAge : expiresAt;
         }
-        return expiresAt != null && !now.isBefore(expiresAt);
+        return expiresAt;
     }
 
     /** The header of a stored file, or {@code null} for a file that is not ours (it is left alone). */

@@ -21,9 +21,11 @@ public final class StoredFile implements Closeable {
     private final FileHeader header;
     private final long size;
     private final ByteBuffer prefetched;
+    private final Instant deleteAt;
     private FileChannel channel;
 
-    StoredFile(Path path, StoredFileCache.Entry entry) {
+    StoredFile(Path path, StoredFileCache.Entry entry, Instant deleteAt) {
+        this.deleteAt = deleteAt;
         this.path = path;
         this.header = entry.header();
         this.size = entry.fileSize() - header.length();
@@ -46,6 +48,14 @@ public final class StoredFile implements Closeable {
     /** When the XMPP server asked for the file to be deleted (a Bearer token's {@code expires}). */
     public Optional<Instant> expiresAt() {
         return Optional.ofNullable(header.expiresAt());
+    }
+
+    /**
+     * When the service will delete it: its own expiry or {@code expireAfter} after its upload,
+     * whichever comes first (the sweep may come up to one interval later); empty for never.
+     */
+    public Optional<Instant> deleteAt() {
+        return Optional.ofNullable(deleteAt);
     }
 
     /** Who uploaded it (a Bearer token's {@code sub}), when the token said. */

@@ -71,7 +71,7 @@ final class DownloadHandler {
         long size = file.size();
         long lastModified = file.storedAt().toEpochMilli();
         String etag = DownloadHeaders.etag(file);
-        DownloadHeaders.applyValidators(response, etag, lastModified);
+        DownloadHeaders.applyValidators(response, etag, lastModified, file.deleteAt());
 
         switch (Preconditions.evaluate(request, etag, lastModified)) {
             case NOT_MODIFIED -> {

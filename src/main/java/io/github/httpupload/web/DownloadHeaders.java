@@ -5,6 +5,9 @@ import io.github.httpupload.storage.StoredFile;
 import jakarta.servlet.http.HttpServletResponse;
 
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
 import java.util.Locale;
 
 /**
@@ -27,6 +30,7 @@ final class DownloadHeaders {
 
     /** Stored files never change, so caches may keep them for a year without asking again. */
     static final String CACHE_CONTROL = "public, max-age=31536000, immutable";
+    private static final long ONE_YEAR_SECONDS = 31_536_000;
 
     /**
      * A strong entity tag from what the header already holds (store time and size): nothing is
@@ -37,11 +41,23 @@ final class DownloadHeaders {
     }
 
     /** The headers that 200, 206 and 304 answers share. */
-    static void applyValidators(HttpServletResponse response, String etag, long lastModified) {
+    static void applyValidators(HttpServletResponse response, String etag, long lastModified, Optional<Instant> deleteAt) {
         response.setHeader("ETag", etag);
         response.setDateHeader("Last-Modified", lastModified);
-        response.setHeader("Cache-Control", CACHE_CONTROL);
+        response.setHeader("Cache-Control", cacheControl(deleteAt, Instant.now()));
         response.setHeader("Accept-Ranges", "bytes");
+    }
+
+    /**
+     * A year, or less for a file the service will delete sooner: a browser or proxy should not
+     * keep showing a file after it expired here (people expect expired files to be gone).
+     */
+    static String cacheControl(Optional<Instant> deleteAt, Instant now) {
+        if (deleteAt.isEmpty()) {
+            return CACHE_CONTROL;
+        }
+        long seconds = Math.max(0, Math.min(ONE_YEAR_SECONDS, Duration.between(now, deleteAt.get()).getSeconds()));
+        return "public, max-age=" + seconds + ", immutable";
     }
 
     /** The headers of an answer that carries the file's content. */

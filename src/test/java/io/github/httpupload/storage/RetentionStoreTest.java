@@ -121,6 +121,13 @@ class RetentionStoreTest {
         store.store(new NewFile("b/by-token", 20, "text/plain", "u@example.com", now.plus(1, ChronoUnit.DAYS)), body(20));
         store.store(new NewFile("c/token-later-than-age", 30, "text/plain", null, now.plus(60, ChronoUnit.DAYS)), body(30));
 
+        try (StoredFile byAge = store.open("a/by-age").orElseThrow();
+             StoredFile byToken = store.open("b/by-token").orElseThrow();
+             StoredFile capped = store.open("c/token-later-than-age").orElseThrow()) {
+            assertEquals(Optional.of(byAge.storedAt().plus(30, ChronoUnit.DAYS)), byAge.deleteAt());
+            assertEquals(Optional.of(now.plus(1, ChronoUnit.DAYS).truncatedTo(ChronoUnit.MILLIS)), byToken.deleteAt());
+            assertEquals(Optional.of(capped.storedAt().plus(30, ChronoUnit.DAYS)), capped.deleteAt());
+        }
         FileStore.SweepResult early = store.sweep(now.plus(12, ChronoUnit.HOURS));
         FileStore.SweepResult afterADay = store.sweep(now.plus(2, ChronoUnit.DAYS));
         FileStore.SweepResult afterAMonth = store.sweep(now.plus(31, ChronoUnit.DAYS));

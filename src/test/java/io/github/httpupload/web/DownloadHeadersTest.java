@@ -38,4 +38,17 @@ class DownloadHeadersTest {
         assertEquals("日".repeat(83) + ".jpg", shortened);
         assertEquals("short.txt", DownloadHeaders.shortened("short.txt"));
     }
+
+    @Test
+    void aFileThatWillBeDeletedIsCachedNoLongerThanItLives() {
+        java.time.Instant now = java.time.Instant.parse("2026-11-29T00:00:00Z");
+
+        assertEquals(DownloadHeaders.CACHE_CONTROL, DownloadHeaders.cacheControl(java.util.Optional.empty(), now));
+        assertEquals("public, max-age=86400, immutable",
+                DownloadHeaders.cacheControl(java.util.Optional.of(now.plusSeconds(86400)), now));
+        assertEquals("public, max-age=0, immutable",
+                DownloadHeaders.cacheControl(java.util.Optional.of(now.minusSeconds(5)), now), "overdue, not yet swept");
+        assertEquals("public, max-age=31536000, immutable",
+                DownloadHeaders.cacheControl(java.util.Optional.of(now.plusSeconds(3 * 31_536_000L)), now));
+    }
 }

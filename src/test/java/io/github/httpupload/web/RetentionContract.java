@@ -98,6 +98,9 @@ abstract class RetentionContract {
             Response kept = get(server, longSlot + "/f.txt");
             assertEquals(200, kept.status());
             assertArrayEquals(content, kept.body());
+            // Caches may keep it only as long as it lives here: under an hour, not a year.
+            long maxAge = Long.parseLong(kept.header("Cache-Control").replaceAll(".*max-age=(\\d+).*", "$1"));
+            assertTrue(maxAge > 3000 && maxAge <= 3600, kept.header("Cache-Control"));
         }
     }
 
