@@ -2,6 +2,7 @@ package io.github.httpupload.web;
 
 import io.github.httpupload.config.TokenProtocol;
 import io.github.httpupload.config.UploadConfig;
+import io.github.httpupload.testsupport.LogCapture;
 import io.github.httpupload.testsupport.RawHttp;
 import io.github.httpupload.testsupport.RawHttp.Response;
 import io.github.httpupload.testsupport.TempDirs;
@@ -20,7 +21,10 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Base64;
+import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 
@@ -341,6 +345,84 @@ abstract class XmppServersContract {
             UploadContract.assertPlainTextError(405, delete);
             assertFalse(delete.header("Allow").contains("DELETE"), delete.header("Allow"));
             assertEquals(200, RawHttp.request("GET", url(path)).send(withoutDelete.port()).status());
+        }
+    }
+
+    // ---- nothing secret in logs or answers -------------------------------------------------------
+
+    @Test
+    void neitherSecretNorABearerTokenAppearsInALogLineOrAnAnswer() throws Exception {
+        List<String> secrets = new ArrayList<>(List.of(NEW_SECRET, OLD_SECRET, DELETE_SECRET));
+        List<String> tokens = new ArrayList<>();
+        List<Response> responses = new ArrayList<>();
+        List<String> startFailures = new ArrayList<>();
+        String log;
+        Map<java.util.logging.Logger, java.util.logging.Level> previous = new HashMap<>();
+        for (String name : List.of("org.apache", "org.eclipse", "io.github.httpupload")) {
+            java.util.logging.Logger logger = java.util.logging.Logger.getLogger(name);
+            previous.put(logger, logger.getLevel());
+            logger.setLevel(java.util.logging.Level.ALL); // DEBUG lines of refused tokens included
+        }
+        try (LogCapture capture = new LogCapture(java.util.logging.Level.ALL)) {
+            for (Map<String, String> bad : List.of(
+                    Map.of(UploadConfig.PARAM_SECRET, NEW_SECRET + "\n" + OLD_SECRET + "\nthird secret",
+                            UploadConfig.PARAM_STORAGE_DIR, sandbox.resolve("bad-1").toString()),
+                    Map.of(UploadConfig.PARAM_SECRET, NEW_SECRET + "\n\n" + OLD_SECRET,
+                            UploadConfig.PARAM_STORAGE_DIR, sandbox.resolve("bad-2").toString()),
+                    Map.of(UploadConfig.PARAM_SECRET, NEW_SECRET, UploadConfig.PARAM_DELETE_SECRET, DELETE_SECRET,
+                            UploadConfig.PARAM_EXPIRE_AFTER, "30 days", UploadConfig.PARAM_STORAGE_DIR, sandbox.resolve("bad-3").toString()))) {
+                try (TestServer refused = container().start(bad, true)) {
+                    assertFalse(refused.started());
+                    startFailures.add(refused.startFailure());
+                }
+            }
+            secrets.add("third secret");
+            try (TestServer logged = container().start(Map.of(
+                    UploadConfig.PARAM_SECRET, NEW_SECRET + "\n" + OLD_SECRET,
+                    UploadConfig.PARAM_DELETE_SECRET, DELETE_SECRET,
+                    UploadConfig.PARAM_STORAGE_DIR, sandbox.resolve("logged").toString()), true)) {
+                String slot = newSlot();
+                byte[] content = bytes("logged");
+                String good = older.bearer(slot, "f.txt", content.length, "text/plain", soon(), null);
+                String forged = stranger.bearer(slot, "f.txt", content.length, "text/plain", soon(), null);
+                String expired = current.bearer(slot, "f.txt", content.length, null, Instant.now().minusSeconds(5), null);
+                tokens.addAll(List.of(good, forged, expired));
+                for (String jwt : List.of(forged, expired, good, good)) {
+                    responses.add(RawHttp.request("PUT", url(slot + "/f.txt")).header("Authorization", "Bearer " + jwt)
+                            .body(content).send(logged.port()));
+                }
+                String path = slot + "/f.txt";
+                responses.add(RawHttp.request("DELETE", url(path) + "?token=" + current.deleteToken(path, "wrong")).send(logged.port()));
+                responses.add(RawHttp.request("DELETE", url(path) + "?token=" + older.deleteToken(path, DELETE_SECRET)).send(logged.port()));
+                responses.add(RawHttp.request("GET", url(path)).send(logged.port()));
+            }
+            log = capture.text();
+        } finally {
+            previous.forEach(java.util.logging.Logger::setLevel);
+        }
+
+        assertEquals(List.of(401, 410, 201, 409, 403, 204, 410), responses.stream().map(Response::status).toList());
+        assertTrue(log.contains("secret=(set, and 1 older secret accepted)"), "the start was not captured");
+        assertTrue(log.contains("Rejected Bearer token"), "the DEBUG line of a refused token was not captured");
+        // Tokens: not in our own log lines. (Tomcat's own FINE request dump shows every header, as
+        // its access log shows every query token: that is the operator's choice of debug level.)
+        String ourLog = log.lines().filter(line -> line.matches("[A-Z]+ io\\.github\\.httpupload.*")).reduce("", (a, b) -> a + b + "\n");
+        assertTrue(ourLog.contains("Rejected Bearer token"), ourLog);
+        for (String token : tokens) {
+            assertFalse(ourLog.contains(token), "a token in our log");
+            for (Response response : responses) {
+                assertFalse((response.headers() + response.text()).contains(token), "a token in an answer");
+            }
+        }
+        for (String secret : secrets) {
+            assertFalse(log.contains(secret), () -> "in the log: " + log.lines().filter(line -> line.contains(secret))
+                    .map(line -> line.length() > 300 ? line.substring(0, 300) + "…" : line).toList());
+            for (String failure : startFailures) {
+                assertFalse(failure.contains(secret), "in a start failure: " + secret);
+            }
+            for (Response response : responses) {
+                assertFalse((response.headers() + response.text()).contains(secret), "in an answer: " + secret);
+            }
         }
     }
 
