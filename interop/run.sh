@@ -73,8 +73,9 @@ echo "prosody $PROSODY_VERSION, prosody-modules $MODULES_VERSION, slixmpp $SLIXM
 # --------------------------------------------------------------------------------------------------
 step "WAR and WarServer"
 WAR=$REPO/target/http-upload-servlet.war
-if [ ! -f "$WAR" ] || [ ! -f target/test-classes/io/github/httpupload/dev/WarServer.class ]; then
-    echo "no WAR or no compiled WarServer from a previous build: mvn -B -q -DskipTests package"
+if [ ! -f "$WAR" ] || [ ! -f target/test-classes/io/github/httpupload/dev/WarServer.class ] \
+        || [ -n "$(find src pom.xml -newer "$WAR" -print -quit)" ]; then
+    echo "no WAR, no compiled WarServer, or sources newer than the WAR: mvn -B -q -DskipTests package"
     mvn -B -q -DskipTests package || die "maven build failed"
 fi
 [ -f "$WAR" ] || die "no $WAR"
@@ -241,7 +242,9 @@ fi
 step "XMPP client (slixmpp $SLIXMPP_VERSION)"
 CLIENT_START=$SECONDS
 timeout 280 $PY "$HERE/xmpp_interop.py" --jid "$XMPP_USER@localhost" --password "$XMPP_PASS" \
-    --port "$C2S_PORT" --base-url "$BASE_URL" upload-v1.localhost upload-v2.localhost share.localhost \
+    --port "$C2S_PORT" --base-url "$BASE_URL" \
+    --lifetime upload-v1.localhost=604800 --lifetime upload-v2.localhost=604800 --lifetime share.localhost=86400 \
+    upload-v1.localhost upload-v2.localhost share.localhost \
     | tee "$RUN/client.out" || true
 CLIENT_SECONDS=$((SECONDS - CLIENT_START))
 CLIENT_PASSED=$(grep -c '^PASS ' "$RUN/client.out" || true)

@@ -12,6 +12,9 @@ For each component given on the command line:
                for a unicode file name, a PNG-ish binary file and a 1 MiB file -> 201
   download     GET of the slot's GET URL with urllib: 200, the exact bytes, and the Content-Type the
                client announced in the slot request
+  lifetime     with --lifetime COMPONENT=SECONDS: the download's Cache-Control max-age is that long
+               (within two minutes): the file will be deleted then, so caches must not keep it longer.
+               For mod_http_file_share it proves the JWT's "expires" claim was stored and is honoured.
   replay       the same PUT again (same URL, same headers, same body) -> 409
   forged       the slot's PUT with its token (or the JWT's signature) altered -> 401 or 403
   too-large    a slot request for 11 MiB is refused with an XMPP error (not-acceptable), not a timeout
@@ -126,10 +129,11 @@ class StatusCatcher(logging.Handler):
 
 
 class Interop(slixmpp.ClientXMPP):
-    def __init__(self, jid, password, components, base_url):
+    def __init__(self, jid, password, components, base_url, lifetimes):
         super().__init__(jid, password)
         self.components = components
         self.base_url = base_url
+        self.lifetimes = lifetimes
         self.register_plugin("xep_0030")
         self.register_plugin("xep_0363")
         # Loopback test instance without TLS: allow SASL PLAIN over the clear connection.
@@ -214,6 +218,13 @@ class Interop(slixmpp.ClientXMPP):
                f"Content-Type={got_type!r} (announced {ctype!r}"
                f"{', identical' if got_type == ctype else ', same media type' if media_type(got_type) == media_type(ctype) else ''})")
 
+        if component in self.lifetimes:
+            expected = self.lifetimes[component]
+            cache_control = resp_headers.get("Cache-Control", "")
+            max_age = int(cache_control.split("max-age=")[1].split(",")[0]) if "max-age=" in cache_control else None
+            record(max_age is not None and expected - 120 <= max_age <= expected, case + " lifetime",
+                   f"Cache-Control={cache_control!r}, expected max-age about {expected}")
+
         status, _ = await aiohttp_put(put_url, headers, data)
         record(status == 409, case + " replay same PUT -> 409", f"status={status}")
 
@@ -246,13 +257,16 @@ def main():
     p.add_argument("--port", type=int, required=True)
     p.add_argument("--base-url", required=True)
     p.add_argument("--debug", action="store_true")
+    p.add_argument("--lifetime", action="append", default=[], metavar="COMPONENT=SECONDS",
+                   help="how long the service keeps files uploaded through COMPONENT")
     p.add_argument("components", nargs="+")
     a = p.parse_args()
     logging.basicConfig(level=logging.DEBUG if a.debug else logging.WARNING,
                         format="%(levelname)s %(name)s %(message)s")
 
     started = time.monotonic()
-    xmpp = Interop(a.jid, a.password, a.components, a.base_url)
+    lifetimes = {name: int(seconds) for name, seconds in (item.split("=", 1) for item in a.lifetime)}
+    xmpp = Interop(a.jid, a.password, a.components, a.base_url, lifetimes)
     # Plain c2s on loopback: the private Prosody has no certificate.
     xmpp.connect(address=("127.0.0.1", a.port), disable_starttls=True, force_starttls=False)
     overall = PER_COMPONENT_TIMEOUT * len(a.components) + 30
