@@ -63,7 +63,6 @@ public final class FileStore {
     private final Path tmp;
     private final Path gone;
     private final StoreOptions options;
-    private final boolean fsync;
     private final Tombstones tombstones;
     private final StorageQuota quota;
     private final StoredFileCache cache = new StoredFileCache(CACHE_BYTES, CACHE_TTL_NANOS);
@@ -76,7 +75,6 @@ public final class FileStore {
         this.tmp = Files.createDirectories(root.resolve("tmp"));
         this.gone = Files.createDirectories(root.resolve("gone"));
         this.options = options;
-        this.fsync = options.fsync();
         this.tombstones = new Tombstones(gone, options.tombstoneRetention());
         requireRealDirectory(files);
         requireRealDirectory(tmp);
@@ -185,7 +183,7 @@ public final class FileStore {
         try {
             try (FileChannel out = FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
                 write(header, body, out, file.length());
-                if (fsync) {
+                if (options.fsync()) {
                     out.force(true);
                 }
             }
@@ -223,7 +221,7 @@ public final class FileStore {
         } catch (NoSuchFileException e) {
             return false;
         }
-        tombstones.add(hash, now, fsync);
+        tombstones.add(hash, now, options.fsync());
         try {
             Files.delete(location);
         } catch (NoSuchFileException e) {
@@ -232,7 +230,7 @@ public final class FileStore {
         deletions.incrementAndGet(); // before the cache removal: see open()
         cache.remove(slotPath);
         quota.removed(size);
-        if (fsync) {
+        if (options.fsync()) {
             syncDirectory(location.getParent());
         }
         return true;
@@ -416,7 +414,7 @@ public final class FileStore {
         } catch (FileAlreadyExistsException e) {
             throw new AlreadyStoredException();
         }
-        if (fsync) {
+        if (options.fsync()) {
             syncDirectory(target.getParent());
         }
     }

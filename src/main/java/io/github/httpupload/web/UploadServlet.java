@@ -97,9 +97,7 @@ public class UploadServlet extends HttpServlet {
 
     private void upload(HttpServletRequest request, HttpServletResponse response) throws IOException {
         if (!(request.getAttribute(VerifiedUpload.ATTRIBUTE) instanceof VerifiedUpload upload)) {
-            LOG.log(Level.WARNING, "Refused PUT {0}: it did not pass through HmacAuthFilter; check the filter mapping",
-                    request.getRequestURI());
-            Responses.error(response, HttpServletResponse.SC_FORBIDDEN, "Upload not authorized", true);
+            refuseUnverified(request, response, "Upload not authorized");
             return;
         }
         try (InputStream body = new SlowUploadGuard(request.getInputStream(), uploadIdleTimeout)) {
@@ -136,9 +134,7 @@ public class UploadServlet extends HttpServlet {
             return;
         }
         if (!(request.getAttribute(VerifiedDeletion.ATTRIBUTE) instanceof VerifiedDeletion deletion)) {
-            LOG.log(Level.WARNING, "Refused DELETE {0}: it did not pass through HmacAuthFilter; check the filter mapping",
-                    request.getRequestURI());
-            Responses.error(response, HttpServletResponse.SC_FORBIDDEN, "Deletion not authorized", true);
+            refuseUnverified(request, response, "Deletion not authorized");
             return;
         }
         if (store.delete(deletion.path().value())) {
@@ -147,5 +143,13 @@ public class UploadServlet extends HttpServlet {
         } else {
             Responses.error(response, HttpServletResponse.SC_NOT_FOUND, "Not found", true);
         }
+    }
+
+    /** A PUT or DELETE without the filter's attribute: the filter is not mapped in front (fail closed). */
+    private static void refuseUnverified(HttpServletRequest request, HttpServletResponse response, String message)
+            throws IOException {
+        LOG.log(Level.WARNING, "Refused {0} {1}: it did not pass through HmacAuthFilter; check the filter mapping",
+                request.getMethod(), request.getRequestURI());
+        Responses.error(response, HttpServletResponse.SC_FORBIDDEN, message, true);
     }
 }

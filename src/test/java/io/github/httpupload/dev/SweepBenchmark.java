@@ -1,5 +1,6 @@
 package io.github.httpupload.dev;
 
+import io.github.httpupload.testsupport.StorageLayout;
 import io.github.httpupload.storage.AlreadyStoredException;
 import io.github.httpupload.storage.FileDeletedException;
 import io.github.httpupload.storage.FileStore;
@@ -21,14 +22,11 @@ import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 
@@ -278,16 +276,8 @@ public final class SweepBenchmark {
         progress(String.format(Locale.ROOT, "  restored %d files in %.1f s", stored, (System.nanoTime() - start) / 1e9));
     }
 
-    /** gone/&lt;2 hex&gt;/&lt;sha-256 of the slot path&gt;: the layout FileStore documents. */
     private Path tombstone(int i) {
-        MessageDigest sha256;
-        try {
-            sha256 = MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
-        String hash = HexFormat.of().formatHex(sha256.digest(slotPath(i).getBytes(StandardCharsets.UTF_8)));
-        return dir.resolve("gone").resolve(hash.substring(0, 2)).resolve(hash);
+        return StorageLayout.tombstone(dir, slotPath(i));
     }
 
     private int countStoredFiles() throws IOException {

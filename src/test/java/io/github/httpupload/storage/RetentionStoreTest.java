@@ -1,5 +1,6 @@
 package io.github.httpupload.storage;
 
+import io.github.httpupload.testsupport.StorageLayout;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -327,15 +328,8 @@ class RetentionStoreTest {
         return tombstone;
     }
 
-    /** gone/<2 hex>/<sha-256 of the slot path> (README, Storage layout). */
     private Path tombstoneLocation(String slotPath) {
-        try {
-            String hash = java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
-                    .digest(slotPath.getBytes(StandardCharsets.UTF_8)));
-            return root.resolve("gone").resolve(hash.substring(0, 2)).resolve(hash);
-        } catch (java.security.NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+        return StorageLayout.tombstone(root, slotPath);
     }
 
     private void assertTempEmpty() throws IOException {

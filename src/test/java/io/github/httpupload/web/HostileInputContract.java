@@ -4,6 +4,7 @@ import io.github.httpupload.config.TokenProtocol;
 import io.github.httpupload.config.UploadConfig;
 import io.github.httpupload.testsupport.LogCapture;
 import io.github.httpupload.testsupport.RawHttp;
+import io.github.httpupload.testsupport.StorageLayout;
 import io.github.httpupload.testsupport.RawHttp.Response;
 import io.github.httpupload.testsupport.TempDirs;
 import io.github.httpupload.testsupport.TestServer;
@@ -24,7 +25,6 @@ import javax.crypto.spec.SecretKeySpec;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.RandomAccessFile;
 import java.net.InetAddress;
@@ -45,7 +45,6 @@ import java.nio.file.WatchKey;
 import java.nio.file.WatchService;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.security.GeneralSecurityException;
-import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Base64;
@@ -952,11 +951,11 @@ abstract class HostileInputContract {
     void aSymlinkedShardDirectoryIsNeverFollowedOutOfTheRoot() throws Exception {
         Path outside = Files.createDirectories(sandbox.resolve("outside-shard"));
         String served = newSlot() + "/served.txt";
-        String shard = hashOf(served).substring(0, 2);
+        String shard = StorageLayout.hashOf(served).substring(0, 2);
         String uploaded;
         do {
             uploaded = newSlot() + "/uploaded.txt";
-        } while (!hashOf(uploaded).startsWith(shard));
+        } while (!StorageLayout.hashOf(uploaded).startsWith(shard));
         byte[] content = bytes("INSIDE-" + UUID.randomUUID());
         assertEquals(201, put(served, content).status());
 
@@ -967,7 +966,7 @@ abstract class HostileInputContract {
         Files.move(shardDir, outsideShard);
         Files.createSymbolicLink(shardDir, outsideShard);
         byte[] outsideBytes = ("OUTSIDE" + "!".repeat(content.length - 7)).getBytes(StandardCharsets.US_ASCII);
-        Path outsideFile = outsideShard.resolve(hashOf(served));
+        Path outsideFile = outsideShard.resolve(StorageLayout.hashOf(served));
         try (RandomAccessFile file = new RandomAccessFile(outsideFile.toFile(), "rw")) {
             file.seek(file.length() - content.length);
             file.write(outsideBytes);
@@ -1105,7 +1104,7 @@ abstract class HostileInputContract {
                 assertEquals(201, send(port, "PUT", url(damaged) + "?v=" + tokens.sign(TokenProtocol.V, damaged, 7, null),
                         bytes("damaged")).status());
                 try (RandomAccessFile file = new RandomAccessFile(sandbox.resolve("secret-storage").resolve("files")
-                        .resolve(hashOf(damaged).substring(0, 2)).resolve(hashOf(damaged)).toFile(), "rw")) {
+                        .resolve(StorageLayout.hashOf(damaged).substring(0, 2)).resolve(StorageLayout.hashOf(damaged)).toFile(), "rw")) {
                     file.setLength(3);
                 }
                 responses.add(RawHttp.request("GET", url(damaged)).send(port));
@@ -1570,16 +1569,7 @@ abstract class HostileInputContract {
 
     /** Where the store keeps {@code path}: files/<2 hex>/<sha-256 hex> (README, Storage layout). */
     Path storedFileOf(String path) {
-        String hash = hashOf(path);
-        return storage.resolve("files").resolve(hash.substring(0, 2)).resolve(hash);
-    }
-
-    static String hashOf(String path) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(path.getBytes(StandardCharsets.UTF_8)));
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException(e);
-        }
+        return StorageLayout.storedFile(storage, path);
     }
 
     static String url(String path) {

@@ -2,8 +2,9 @@ package io.github.httpupload.web;
 
 import io.github.httpupload.config.TokenProtocol;
 import io.github.httpupload.config.UploadConfig;
-import io.github.httpupload.storage.ExpirySweeper;
 import io.github.httpupload.testsupport.RawHttp;
+import io.github.httpupload.testsupport.StorageLayout;
+import io.github.httpupload.testsupport.SweeperThreads;
 import io.github.httpupload.testsupport.RawHttp.Response;
 import io.github.httpupload.testsupport.TempDirs;
 import io.github.httpupload.testsupport.TestServer;
@@ -76,7 +77,7 @@ abstract class RetentionContract {
 
             awaitStatus(server, path, status -> status == 410, "the expired file was not swept");
 
-            assertFalse(Files.exists(UploadContract.storedFileOf(storage, path)));
+            assertFalse(Files.exists(StorageLayout.storedFile(storage, path)));
             UploadContract.assertPlainTextError(410, put(server, putUrl, content)); // the replay is refused
             // Past the tombstone's retention the path is forgotten, like one never used.
             awaitStatus(server, path, status -> status == 404, "the tombstone was not purged");
@@ -147,19 +148,19 @@ abstract class RetentionContract {
         Path storage = sandbox.resolve("lifecycle");
         TestServer server = start(storage, Map.of());
         try {
-            List<Thread> first = awaitSweepers(storage, 1);
+            Thread first = SweeperThreads.awaitOne(storage);
 
             server.restart(); // a redeploy: the old webapp's sweeper ends, the new one has its own
 
-            List<Thread> second = awaitSweepers(storage, 1);
-            assertFalse(first.get(0).isAlive(), "the first webapp's sweeper survived the redeploy");
-            assertNotSame(first.get(0), second.get(0));
+            Thread second = SweeperThreads.awaitOne(storage);
+            assertFalse(first.isAlive(), "the first webapp's sweeper survived the redeploy");
+            assertNotSame(first, second);
             String path = newSlot() + "/after-redeploy.txt";
             assertEquals(201, v2Put(server, path, bytes("still works")).status());
         } finally {
             server.close(); // an undeploy
         }
-        assertEquals(List.of(), sweepers(storage), "a sweeper thread outlived the webapp");
+        assertEquals(List.of(), SweeperThreads.alive(storage), "a sweeper thread outlived the webapp");
     }
 
     // ---- helpers ---------------------------------------------------------------------------------
@@ -207,22 +208,5 @@ abstract class RetentionContract {
         try (Stream<Path> temp = Files.list(storage.resolve("tmp"))) {
             assertEquals(List.of(), temp.toList());
         }
-    }
-
-    /** The live sweeper threads of the store at {@code storage}. */
-    private static List<Thread> sweepers(Path storage) {
-        String name = ExpirySweeper.THREAD_NAME + " " + storage;
-        return Thread.getAllStackTraces().keySet().stream().filter(t -> t.getName().equals(name) && t.isAlive()).toList();
-    }
-
-    /** The sweeper threads once there are {@code count}; thread start is asynchronous, so poll briefly. */
-    private static List<Thread> awaitSweepers(Path storage, int count) throws InterruptedException {
-        List<Thread> threads = sweepers(storage);
-        for (int attempt = 0; attempt < 100 && threads.size() != count; attempt++) {
-            Thread.sleep(50);
-            threads = sweepers(storage);
-        }
-        assertEquals(count, threads.size(), threads + " among " + Thread.getAllStackTraces().keySet());
-        return threads;
     }
 }

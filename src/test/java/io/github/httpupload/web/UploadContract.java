@@ -1,5 +1,6 @@
 package io.github.httpupload.web;
 
+import io.github.httpupload.testsupport.StorageLayout;
 import io.github.httpupload.config.TokenProtocol;
 import io.github.httpupload.config.UploadConfig;
 import io.github.httpupload.testsupport.LogCapture;
@@ -24,7 +25,6 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -1005,17 +1005,7 @@ abstract class UploadContract {
 
     /** Where the store keeps {@code path}: files/<2 hex>/<sha-256 hex> (README, Storage layout). */
     Path storedFileOf(String path) {
-        return storedFileOf(storage, path);
-    }
-
-    static Path storedFileOf(Path storage, String path) {
-        try {
-            String hash = java.util.HexFormat.of().formatHex(
-                    java.security.MessageDigest.getInstance("SHA-256").digest(path.getBytes(StandardCharsets.UTF_8)));
-            return storage.resolve("files").resolve(hash.substring(0, 2)).resolve(hash);
-        } catch (java.security.NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+        return StorageLayout.storedFile(storage, path);
     }
 
     private Response conditional(String path, String header, String value) throws IOException {

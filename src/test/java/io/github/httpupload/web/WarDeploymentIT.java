@@ -2,9 +2,9 @@ package io.github.httpupload.web;
 
 import io.github.httpupload.config.TokenProtocol;
 import io.github.httpupload.config.UploadConfig;
-import io.github.httpupload.storage.ExpirySweeper;
 import io.github.httpupload.testsupport.LogCapture;
 import io.github.httpupload.testsupport.RawHttp;
+import io.github.httpupload.testsupport.SweeperThreads;
 import io.github.httpupload.testsupport.Tokens;
 import io.github.httpupload.testsupport.TomcatTestServer;
 import org.apache.catalina.Context;
@@ -83,7 +83,6 @@ class WarDeploymentIT {
     @Test
     void aReloadOrUndeployOfTheWarLeavesNoSweeperThreadBehind() throws Exception {
         Path storage = dir.resolve("storage");
-        String sweeperName = ExpirySweeper.THREAD_NAME + " " + storage;
         String log;
         Thread first;
         Thread second;
@@ -91,12 +90,12 @@ class WarDeploymentIT {
             Tomcat tomcat = deploy(Map.of(UploadConfig.PARAM_SECRET, SECRET, UploadConfig.PARAM_STORAGE_DIR, storage.toString()));
             Context context = (Context) tomcat.getHost().findChild("/upload");
             try {
-                first = awaitOneThread(sweeperName);
+                first = SweeperThreads.awaitOne(storage);
                 assertSame(context.getLoader().getClassLoader(), first.getContextClassLoader());
 
                 context.reload(); // what Tomcat does when the WAR is replaced or the manager reloads it
 
-                second = awaitOneThread(sweeperName);
+                second = SweeperThreads.awaitOne(storage);
                 assertNotSame(first, second);
                 assertFalse(first.isAlive(), "the first deployment's sweeper survived the reload");
                 assertEquals(LifecycleState.STARTED, context.getState());
@@ -107,23 +106,8 @@ class WarDeploymentIT {
             log = capture.text();
         }
         assertFalse(second.isAlive(), "the sweeper survived the undeploy");
-        assertEquals(List.of(), threadsNamed(sweeperName));
+        assertEquals(List.of(), SweeperThreads.alive(storage));
         assertFalse(log.contains("appears to have started a thread"), log);
-    }
-
-    private static List<Thread> threadsNamed(String name) {
-        return Thread.getAllStackTraces().keySet().stream().filter(t -> t.getName().equals(name) && t.isAlive()).toList();
-    }
-
-    /** Thread start is asynchronous: polls briefly for exactly one thread named {@code name}. */
-    private static Thread awaitOneThread(String name) throws InterruptedException {
-        List<Thread> threads = threadsNamed(name);
-        for (int attempt = 0; attempt < 100 && threads.size() != 1; attempt++) {
-            Thread.sleep(50);
-            threads = threadsNamed(name);
-        }
-        assertEquals(1, threads.size(), threads.toString());
-        return threads.get(0);
     }
 
     private Tomcat deploy(Map<String, String> parameters) throws Exception {

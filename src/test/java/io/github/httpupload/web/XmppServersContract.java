@@ -1,5 +1,6 @@
 package io.github.httpupload.web;
 
+import io.github.httpupload.testsupport.StorageLayout;
 import io.github.httpupload.config.TokenProtocol;
 import io.github.httpupload.config.UploadConfig;
 import io.github.httpupload.testsupport.LogCapture;
@@ -98,7 +99,7 @@ abstract class XmppServersContract {
         assertTrue(get.header("Content-Disposition").contains("filename*=UTF-8''r%C3%A9sum%C3%A9%20%E6%97%A5%E6%9C%AC.png"),
                 get.header("Content-Disposition"));
         // The uploader (sub) is kept in the file's metadata, beside the bytes.
-        assertTrue(new String(Files.readAllBytes(UploadContract.storedFileOf(storage, slot + "/" + filename)),
+        assertTrue(new String(Files.readAllBytes(StorageLayout.storedFile(storage, slot + "/" + filename)),
                 StandardCharsets.UTF_8).contains("user@example.com"));
     }
 
@@ -290,7 +291,7 @@ abstract class XmppServersContract {
         Response delete = delete(path, current.deleteToken(path, DELETE_SECRET));
 
         assertEquals(204, delete.status(), delete.text());
-        assertFalse(Files.exists(UploadContract.storedFileOf(storage, path)));
+        assertFalse(Files.exists(StorageLayout.storedFile(storage, path)));
         UploadContract.assertPlainTextError(410, RawHttp.request("GET", url(path)).send(server.port()));
         assertEquals(410, RawHttp.request("HEAD", url(path)).send(server.port()).status());
         // The PUT URL never expires: replaying it must not bring a file back.
