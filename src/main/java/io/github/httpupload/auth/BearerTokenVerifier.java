@@ -5,7 +5,7 @@ import com.nimbusds.jose.JWSHeader;
 import com.nimbusds.jose.util.Base64URL;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
-import io.github.httpupload.config.TokenProtocol;
+import io.github.httpupload.auth.TokenProtocol;
 
 import java.text.ParseException;
 import java.time.Instant;
@@ -70,7 +70,7 @@ public final class BearerTokenVerifier {
         if (exp == null) {
             throw new RefusedException(Refusal.INVALID, "Invalid token: no exp claim");
         }
-        if (now.isAfter(exp.toInstant())) {
+        if (!now.isBefore(exp.toInstant())) { // RFC 7519 §4.1.4: not accepted on or after exp
             throw new RefusedException(Refusal.EXPIRED, "Upload token expired");
         }
         String slot = stringClaim(claims, "slot");

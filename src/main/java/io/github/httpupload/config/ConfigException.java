@@ -16,7 +16,7 @@ public final class ConfigException extends RuntimeException {
         super(message, cause);
     }
 
-    static ConfigException badValue(String parameter, String value, String expectation) {
+    public static ConfigException badValue(String parameter, String value, String expectation) {
         return new ConfigException("Invalid configuration parameter [" + parameter + "] value ["
                 + value + "]: " + expectation);
     }

@@ -1,20 +1,12 @@
 package io.github.httpupload.config;
 
-import jakarta.servlet.FilterConfig;
-import jakarta.servlet.ServletConfig;
-import jakarta.servlet.ServletContext;
-
-import java.util.Collections;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeSet;
-import java.util.function.Function;
-import java.util.function.Supplier;
 
 /**
- * Where configuration values come from: a component's own {@code <init-param>} first, then the
- * context parameter of the same name (a {@code context.xml} {@code <Parameter>} or a
- * {@code <context-param>}), else nothing, so that the caller applies its default.
+ * Where configuration values come from. In a webapp, a component's own {@code <init-param>} first,
+ * then the context parameter of the same name (a {@code context.xml} {@code <Parameter>} or a
+ * {@code <context-param>}); the servlet adapters are in {@code io.github.httpupload.web}.
  */
 public interface ParameterSource {
 
@@ -23,18 +15,6 @@ public interface ParameterSource {
 
     /** Every parameter name visible to this source, for warning about unknown ones. */
     Set<String> names();
-
-    static ParameterSource of(ServletContext context) {
-        return layered(name -> null, Collections::emptyEnumeration, context);
-    }
-
-    static ParameterSource of(FilterConfig filter) {
-        return layered(filter::getInitParameter, filter::getInitParameterNames, filter.getServletContext());
-    }
-
-    static ParameterSource of(ServletConfig servlet) {
-        return layered(servlet::getInitParameter, servlet::getInitParameterNames, servlet.getServletContext());
-    }
 
     static ParameterSource of(Map<String, String> values) {
         Map<String, String> copy = Map.copyOf(values);
@@ -47,25 +27,6 @@ public interface ParameterSource {
             @Override
             public Set<String> names() {
                 return copy.keySet();
-            }
-        };
-    }
-
-    private static ParameterSource layered(Function<String, String> own,
-                                           Supplier<java.util.Enumeration<String>> ownNames,
-                                           ServletContext context) {
-        return new ParameterSource() {
-            @Override
-            public String get(String name) {
-                String value = own.apply(name);
-                return value != null ? value : context.getInitParameter(name);
-            }
-
-            @Override
-            public Set<String> names() {
-                Set<String> all = new TreeSet<>(Collections.list(ownNames.get()));
-                all.addAll(Collections.list(context.getInitParameterNames()));
-                return all;
             }
         };
     }

@@ -44,7 +44,7 @@ record FileHeader(String slotPath, String contentType, Instant storedAt, Instant
             out.write(VERSION);
             out.writeLong(storedAt.toEpochMilli());
             out.writeLong(file.expiresAt() == null ? NONE : file.expiresAt().toEpochMilli());
-            writeField(out, file.slotPath());
+            writeField(out, file.path().value());
             writeField(out, file.contentType());
             writeField(out, file.uploader() == null ? "" : file.uploader());
             out.write(new byte[aligned(bytes.size()) - bytes.size()]);
@@ -65,7 +65,7 @@ record FileHeader(String slotPath, String contentType, Instant storedAt, Instant
             buffer.get(magic);
             byte version = buffer.get();
             if (!Arrays.equals(magic, MAGIC) || (version != VERSION && version != VERSION_1)) {
-                throw new IOException("not a stored file (bad header)");
+                throw new NotStoredFileException("not a stored file (bad header)");
             }
             Instant storedAt = Instant.ofEpochMilli(buffer.getLong());
             long expiresAt = version == VERSION_1 ? NONE : buffer.getLong();
@@ -86,7 +86,21 @@ record FileHeader(String slotPath, String contentType, Instant storedAt, Instant
             return new FileHeader(path, type, storedAt, expiresAt == NONE ? null : Instant.ofEpochMilli(expiresAt),
                     uploader.isEmpty() ? null : uploader, length);
         } catch (BufferUnderflowException e) {
-            throw new IOException("not a stored file (truncated header)", e);
+            throw new NotStoredFileException("not a stored file (truncated header)", e);
+        }
+    }
+
+    /** The file does not start with a header of ours: it was not stored by this service. */
+    static final class NotStoredFileException extends IOException {
+
+        private static final long serialVersionUID = 1L;
+
+        NotStoredFileException(String message) {
+            super(message);
+        }
+
+        NotStoredFileException(String message, Throwable cause) {
+            super(message, cause);
         }
     }
 
@@ -102,7 +116,7 @@ record FileHeader(String slotPath, String contentType, Instant storedAt, Instant
         int position = buffer.position();
         ByteBuffer larger = readAt(channel, position + needed);
         if (larger.limit() < position + needed) {
-            throw new IOException("not a stored file (truncated header)");
+            throw new NotStoredFileException("not a stored file (truncated header)");
         }
         return larger.position(position);
     }
@@ -115,7 +129,7 @@ record FileHeader(String slotPath, String contentType, Instant storedAt, Instant
 
     private static int fieldLength(int length) throws IOException {
         if (length < 0 || length > MAX_FIELD) {
-            throw new IOException("not a stored file (field length " + length + ")");
+            throw new NotStoredFileException("not a stored file (field length " + length + ")");
         }
         return length;
     }

@@ -59,4 +59,17 @@ final class StorageQuota {
     synchronized long stored() {
         return stored;
     }
+
+    /**
+     * Whether a write that failed while {@code bytes} were to be written failed because the file
+     * system is full: it has less usable space left than that. Decided by the space, not by the
+     * error's text, which the C library translates (and the JDK exposes no errno).
+     */
+    boolean explainsFailure(long bytes) {
+        try {
+            return volume.getUsableSpace() < bytes;
+        } catch (IOException e) {
+            return false;
+        }
+    }
 }

@@ -1,14 +1,11 @@
 package io.github.httpupload.storage;
 
 import java.io.IOException;
-import java.io.InterruptedIOException;
 import java.nio.channels.FileChannel;
-import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.FileTime;
 import java.time.Duration;
 import java.time.Instant;
@@ -21,12 +18,12 @@ import java.time.Instant;
  */
 final class Tombstones {
 
-    private final Path root;
+    private final LocalLayout layout;
     /** {@code null}: kept forever. */
     private final Duration retention;
 
-    Tombstones(Path root, Duration retention) {
-        this.root = root;
+    Tombstones(LocalLayout layout, Duration retention) {
+        this.layout = layout;
         this.retention = retention;
     }
 
@@ -36,16 +33,16 @@ final class Tombstones {
     }
 
     boolean contains(String hash) {
-        return enabled() && Files.exists(location(hash), LinkOption.NOFOLLOW_LINKS);
+        return enabled() && Files.exists(layout.tombstone(hash), LinkOption.NOFOLLOW_LINKS);
     }
 
-    /** Records {@code hash} as deleted now; the directory entry is synced when {@code fsync}. */
+    /** Records {@code hash} as deleted at {@code now}; the directory entry is synced when {@code fsync}. */
     void add(String hash, Instant now, boolean fsync) throws IOException {
         if (!enabled()) {
             return;
         }
-        Path tombstone = location(hash);
-        if (Files.isSymbolicLink(tombstone.getParent())) {
+        Path tombstone = layout.tombstone(hash);
+        if (LocalLayout.isLink(tombstone.getParent())) {
             throw new IOException("a storage directory was replaced by a symbolic link: " + tombstone.getParent());
         }
         try (FileChannel ignored = FileChannel.open(tombstone, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
@@ -54,35 +51,23 @@ final class Tombstones {
         }
         Files.setLastModifiedTime(tombstone, FileTime.from(now));
         if (fsync) {
-            FileStore.syncDirectory(tombstone.getParent());
+            LocalLayout.syncDirectory(tombstone.getParent());
         }
     }
 
-    /** Deletes the records older than the retention; returns how many. */
+    /** Deletes the records older than the retention; one that cannot be deleted is logged and skipped. */
     int purge(Instant now) throws IOException {
         if (retention == null || !enabled()) {
             return 0;
         }
         FileTime cutoff = FileTime.from(now.minus(retention));
-        int purged = 0;
-        for (Path shard : FileStore.shards(root)) {
-            try (DirectoryStream<Path> entries = Files.newDirectoryStream(shard)) {
-                for (Path entry : entries) {
-                    if (Thread.currentThread().isInterrupted()) {
-                        throw new InterruptedIOException("tombstone purge interrupted");
-                    }
-                    BasicFileAttributes attributes = Files.readAttributes(entry, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
-                    if (attributes.isRegularFile() && attributes.lastModifiedTime().compareTo(cutoff) < 0) {
-                        Files.deleteIfExists(entry);
-                        purged++;
-                    }
-                }
+        int[] purged = {0};
+        ShardWalk.walk(layout.gone, (entry, hash, attributes) -> {
+            if (attributes.lastModifiedTime().compareTo(cutoff) < 0) {
+                Files.deleteIfExists(entry);
+                purged[0]++;
             }
-        }
-        return purged;
-    }
-
-    private Path location(String hash) {
-        return root.resolve(hash.substring(0, 2)).resolve(hash);
+        });
+        return purged[0];
     }
 }

@@ -1,7 +1,7 @@
 package io.github.httpupload.web;
 
 import io.github.httpupload.auth.SlotPath;
-import io.github.httpupload.storage.StoredFile;
+import io.github.httpupload.storage.StoredObject;
 import jakarta.servlet.http.HttpServletResponse;
 
 import java.nio.charset.StandardCharsets;
@@ -36,15 +36,16 @@ final class DownloadHeaders {
      * A strong entity tag from what the header already holds (store time and size): nothing is
      * hashed per request, and a file stored again after a deletion gets another tag.
      */
-    static String etag(StoredFile file) {
+    static String etag(StoredObject file) {
         return "\"" + Long.toHexString(file.storedAt().toEpochMilli()) + "-" + Long.toHexString(file.size()) + "\"";
     }
 
     /** The headers that 200, 206 and 304 answers share. */
-    static void applyValidators(HttpServletResponse response, String etag, long lastModified, Optional<Instant> deleteAt) {
+    static void applyValidators(HttpServletResponse response, String etag, long lastModified, Optional<Instant> deleteAt,
+                                Instant now) {
         response.setHeader("ETag", etag);
         response.setDateHeader("Last-Modified", lastModified);
-        response.setHeader("Cache-Control", cacheControl(deleteAt, Instant.now()));
+        response.setHeader("Cache-Control", cacheControl(deleteAt, now));
         response.setHeader("Accept-Ranges", "bytes");
     }
 
@@ -61,7 +62,7 @@ final class DownloadHeaders {
     }
 
     /** The headers of an answer that carries the file's content. */
-    static void applyContentHeaders(HttpServletResponse response, StoredFile file) {
+    static void applyContentHeaders(HttpServletResponse response, StoredObject file) {
         response.setHeader("Content-Disposition", contentDisposition(file.contentType(), SlotPath.fileNameOf(file.slotPath())));
         response.setHeader("X-Content-Type-Options", "nosniff");
         response.setHeader("Content-Security-Policy", CONTENT_SECURITY_POLICY);

@@ -1,15 +1,14 @@
 package io.github.httpupload.web;
 
+import io.github.httpupload.auth.AuthSettings;
 import io.github.httpupload.auth.BearerTokenVerifier;
 import io.github.httpupload.auth.HmacTokenVerifier;
 import io.github.httpupload.auth.InvalidSlotPathException;
 import io.github.httpupload.auth.SlotPath;
 import io.github.httpupload.auth.VerifiedDeletion;
 import io.github.httpupload.auth.VerifiedUpload;
+import io.github.httpupload.auth.TokenProtocol;
 import io.github.httpupload.config.ConfigException;
-import io.github.httpupload.config.ParameterSource;
-import io.github.httpupload.config.TokenProtocol;
-import io.github.httpupload.config.UploadConfig;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.FilterConfig;
 import jakarta.servlet.ServletException;
@@ -19,7 +18,7 @@ import jakarta.servlet.http.HttpServletResponse;
 
 import java.io.IOException;
 import java.lang.System.Logger.Level;
-import java.time.Instant;
+import java.time.Clock;
 
 /**
  * Admits a PUT only when it carries a valid XEP-0363 upload token for exactly this path, length
@@ -35,19 +34,30 @@ public class HmacAuthFilter extends HttpFilter {
     private static final long serialVersionUID = 1L;
     private static final System.Logger LOG = System.getLogger(HmacAuthFilter.class.getName());
 
-    private transient UploadConfig config;
+    private transient AuthSettings config;
+    private final transient Clock clock;
     private transient HmacTokenVerifier verifier;
     private transient BearerTokenVerifier bearerVerifier;
+
+    public HmacAuthFilter() {
+        this(Clock.systemUTC());
+    }
+
+    /** With the clock that decides whether a Bearer token has expired. */
+    HmacAuthFilter(Clock clock) {
+        this.clock = clock;
+    }
 
     @Override
     public void init(FilterConfig filterConfig) throws ServletException {
         super.init(filterConfig);
         try {
-            config = Startup.config(filterConfig.getServletContext(), ParameterSource.of(filterConfig),
-                    filterConfig.getInitParameterNames());
+            config = AuthSettings.from(ServletParameters.of(filterConfig));
         } catch (ConfigException e) {
+            LOG.log(Level.ERROR, e.getMessage());
             throw new ServletException(e.getMessage(), e);
         }
+        LOG.log(Level.INFO, "http-upload-servlet {0}: {1}", filterConfig.getFilterName(), config);
         verifier = new HmacTokenVerifier(config.hmacKeys());
         bearerVerifier = new BearerTokenVerifier(verifier);
     }
@@ -77,7 +87,7 @@ public class HmacAuthFilter extends HttpFilter {
             }
         } catch (RuntimeException e) {
             LOG.log(Level.ERROR, "Unexpected failure while checking a token", e);
-            Responses.error(response, HttpServletResponse.SC_INTERNAL_SERVER_ERROR, "Internal error", true);
+            Responses.error(request, response, HttpServletResponse.SC_INTERNAL_SERVER_ERROR, "Internal error", true);
             return;
         }
         chain.doFilter(request, response);
@@ -89,22 +99,22 @@ public class HmacAuthFilter extends HttpFilter {
         try {
             path = RequestSlotPath.of(request);
         } catch (InvalidSlotPathException e) {
-            return refuse(response, HttpServletResponse.SC_BAD_REQUEST, "Invalid upload path: " + e.getMessage());
+            return refuse(request, response, HttpServletResponse.SC_BAD_REQUEST, "Invalid upload path: " + e.getMessage());
         }
         if (path.segments() < config.minPathSegments()) {
-            return refuse(response, HttpServletResponse.SC_BAD_REQUEST,
+            return refuse(request, response, HttpServletResponse.SC_BAD_REQUEST,
                     "Invalid upload path: at least " + config.minPathSegments() + " segments expected");
         }
         if (request.getHeader("Content-Range") != null) {
             // RFC 9110 §14.5: a partial PUT must not be taken for a whole file.
-            return refuse(response, HttpServletResponse.SC_BAD_REQUEST, "Content-Range is not supported in PUT");
+            return refuse(request, response, HttpServletResponse.SC_BAD_REQUEST, "Content-Range is not supported in PUT");
         }
         long length = request.getContentLengthLong();
         if (length < 0) {
-            return refuse(response, HttpServletResponse.SC_LENGTH_REQUIRED, "Content-Length required");
+            return refuse(request, response, HttpServletResponse.SC_LENGTH_REQUIRED, "Content-Length required");
         }
         if (length > config.maxFileSize()) {
-            return refuse(response, Responses.SC_CONTENT_TOO_LARGE,
+            return refuse(request, response, Responses.SC_CONTENT_TOO_LARGE,
                     "File too large: the limit is " + config.maxFileSize() + " bytes");
         }
         QueryTokens tokens = QueryTokens.parse(request.getQueryString());
@@ -120,7 +130,7 @@ public class HmacAuthFilter extends HttpFilter {
             }
             // Prosody's own answer where Bearer is all there is; PROTOCOL.md §3's where tokens may be in the query.
             boolean bearerOnly = bearer && config.protocols().size() == 1;
-            return refuse(response, bearerOnly ? HttpServletResponse.SC_UNAUTHORIZED : HttpServletResponse.SC_FORBIDDEN,
+            return refuse(request, response, bearerOnly ? HttpServletResponse.SC_UNAUTHORIZED : HttpServletResponse.SC_FORBIDDEN,
                     "Missing upload token");
         }
         String contentType = request.getHeader("Content-Type");
@@ -131,7 +141,7 @@ public class HmacAuthFilter extends HttpFilter {
                 LOG.log(Level.DEBUG, "Rejected {0} token for PUT {1}: the signed string was \"{2}\"",
                         protocol, request.getRequestURI(), printable(message));
             }
-            return refuse(response, HttpServletResponse.SC_FORBIDDEN, "Invalid upload token");
+            return refuse(request, response, HttpServletResponse.SC_FORBIDDEN, "Invalid upload token");
         }
         return new VerifiedUpload(path, length, signedType, protocol);
     }
@@ -140,7 +150,7 @@ public class HmacAuthFilter extends HttpFilter {
     private VerifiedUpload verifyBearer(HttpServletRequest request, HttpServletResponse response, String authorization,
                                         SlotPath path, long length) throws IOException {
         try {
-            return bearerVerifier.verify(authorization, path, length, Instant.now());
+            return bearerVerifier.verify(authorization, path, length, clock.instant());
         } catch (BearerTokenVerifier.RefusedException e) {
             LOG.log(Level.DEBUG, "Rejected Bearer token for PUT {0}: {1}", request.getRequestURI(), e.getMessage());
             int status = switch (e.refusal()) {
@@ -152,7 +162,7 @@ public class HmacAuthFilter extends HttpFilter {
             if (status == HttpServletResponse.SC_UNAUTHORIZED) {
                 response.setHeader("WWW-Authenticate", "Bearer");
             }
-            return refuse(response, status, e.getMessage());
+            return refuse(request, response, status, e.getMessage());
         }
     }
 
@@ -162,14 +172,14 @@ public class HmacAuthFilter extends HttpFilter {
         try {
             path = RequestSlotPath.of(request);
         } catch (InvalidSlotPathException e) {
-            Responses.error(response, HttpServletResponse.SC_BAD_REQUEST, "Invalid path: " + e.getMessage(), true);
+            Responses.error(request, response, HttpServletResponse.SC_BAD_REQUEST, "Invalid path: " + e.getMessage(), true);
             return null;
         }
         String token = QueryTokens.parse(request.getQueryString()).get(TokenProtocol.TOKEN.parameter());
         byte[] message = HmacTokenVerifier.deleteMessage(path, config.deleteSecret().orElseThrow());
         if (token == null || !verifier.verify(message, token)) {
             LOG.log(Level.DEBUG, "Rejected delete token for {0}", request.getRequestURI());
-            Responses.error(response, HttpServletResponse.SC_FORBIDDEN, token == null ? "Missing delete token" : "Invalid delete token", true);
+            Responses.error(request, response, HttpServletResponse.SC_FORBIDDEN, token == null ? "Missing delete token" : "Invalid delete token", true);
             return null;
         }
         return new VerifiedDeletion(path);
@@ -185,8 +195,9 @@ public class HmacAuthFilter extends HttpFilter {
         return null;
     }
 
-    private static VerifiedUpload refuse(HttpServletResponse response, int status, String message) throws IOException {
-        Responses.error(response, status, message, true);
+    private static VerifiedUpload refuse(HttpServletRequest request, HttpServletResponse response, int status, String message)
+            throws IOException {
+        Responses.error(request, response, status, message, true);
         return null;
     }
 

@@ -28,7 +28,13 @@ final class RequestSlotPath {
      * in a prefix differently, and what is signed must not depend on which container answers.
      */
     static String raw(HttpServletRequest request) throws InvalidSlotPathException {
-        String mapping = request.getContextPath() + (request.getPathInfo() != null ? request.getServletPath() : "");
+        String mapping;
+        try {
+            mapping = request.getContextPath() + (request.getPathInfo() != null ? request.getServletPath() : "");
+        } catch (IllegalArgumentException e) {
+            // Jetty, when it calls a path ambiguous (e.g. %25 without decodeAmbiguousURIs): the client's request is at fault.
+            throw new InvalidSlotPathException("the container refuses this path as ambiguous (" + e.getMessage() + ")", true);
+        }
         String uri = request.getRequestURI();
         int slash = 0;
         for (String expected : segments(mapping)) {

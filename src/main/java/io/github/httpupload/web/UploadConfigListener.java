@@ -1,25 +1,73 @@
 package io.github.httpupload.web;
 
+import io.github.httpupload.config.ConfigException;
+import io.github.httpupload.config.ParameterReader;
 import io.github.httpupload.config.ParameterSource;
-import io.github.httpupload.config.UploadConfig;
-import io.github.httpupload.storage.FileStore;
+import io.github.httpupload.storage.Storage;
+import io.github.httpupload.storage.StorageSettings;
+import io.github.httpupload.storage.Storages;
+import io.github.httpupload.storage.Sweeper;
+import jakarta.servlet.ServletContext;
 import jakarta.servlet.ServletContextEvent;
 import jakarta.servlet.ServletContextListener;
 
+import java.io.IOException;
+import java.lang.System.Logger.Level;
+import java.time.Clock;
+
 /**
- * Parses and checks the whole configuration once, when the webapp starts, from context parameters
- * (a {@code context.xml} {@code <Parameter>}), opens the storage, and shares both with
- * {@link HmacAuthFilter} and {@link UploadServlet}. Any problem fails the deployment: a listener is the one place where an
- * exception stops the webapp on every container (Tomcat only marks a failing servlet unavailable).
+ * The one owner of the webapp's storage: opens it (and starts its {@link Sweeper}) when the webapp
+ * starts, from context parameters (a {@code context.xml} {@code <Parameter>}), shares it with
+ * {@link UploadServlet} as the context attribute {@link #STORAGE_ATTRIBUTE}, and stops the sweeper
+ * and closes the storage when the webapp stops. Also checks the servlet's own settings, so that any
+ * configuration problem fails the deployment: a listener is the one place where an exception stops
+ * the webapp on every container (Tomcat only marks a failing servlet unavailable). The filters need
+ * no storage and check their settings themselves.
  */
 public final class UploadConfigListener implements ServletContextListener {
 
+    /** The servlet-context attribute that holds the open {@link Storage}. */
+    public static final String STORAGE_ATTRIBUTE = Storage.class.getName();
+    private static final System.Logger LOG = System.getLogger("io.github.httpupload");
+
+    private Storage storage;
+    private Sweeper sweeper;
+
     @Override
     public void contextInitialized(ServletContextEvent event) {
-        UploadConfig config = Startup.load(ParameterSource.of(event.getServletContext()));
-        // Creates the directories and proves them writable; the servlet then uses this store.
-        FileStore store = Startup.openFileStore(config);
-        event.getServletContext().setAttribute(UploadConfig.ATTRIBUTE, config);
-        event.getServletContext().setAttribute(Startup.STORE_ATTRIBUTE, store);
+        ServletContext context = event.getServletContext();
+        ParameterSource parameters = ServletParameters.of(context);
+        new ParameterReader(parameters).warnAboutUnknownParameters();
+        UploadServletSettings.from(parameters);
+        StorageSettings settings = StorageSettings.from(parameters);
+        storage = Storages.open(settings, Clock.systemUTC());
+        LOG.log(Level.INFO, "http-upload-servlet storage: {0}", settings);
+        sweeper = Sweeper.start(storage, settings.sweepInterval());
+        context.setAttribute(STORAGE_ATTRIBUTE, storage);
+    }
+
+    @Override
+    public void contextDestroyed(ServletContextEvent event) {
+        event.getServletContext().removeAttribute(STORAGE_ATTRIBUTE);
+        if (sweeper != null) {
+            sweeper.close();
+        }
+        if (storage != null) {
+            try {
+                storage.close();
+            } catch (IOException e) {
+                LOG.log(Level.WARNING, "Closing the storage failed", e);
+            }
+        }
+    }
+
+    /** The storage the listener opened; fails with the way out when the listener is not registered. */
+    static Storage storageOf(ServletContext context) {
+        if (context.getAttribute(STORAGE_ATTRIBUTE) instanceof Storage storage) {
+            return storage;
+        }
+        throw new ConfigException("UploadServlet has no storage: register the listener " + UploadConfigListener.class.getName()
+                + " in web.xml (<listener><listener-class>" + UploadConfigListener.class.getName()
+                + "</listener-class></listener>); it opens the storage once for the whole webapp");
     }
 }

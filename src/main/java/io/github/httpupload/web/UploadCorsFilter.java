@@ -1,8 +1,6 @@
 package io.github.httpupload.web;
 
 import io.github.httpupload.config.ConfigException;
-import io.github.httpupload.config.ParameterSource;
-import io.github.httpupload.config.UploadConfig;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.FilterConfig;
 import jakarta.servlet.ServletException;
@@ -36,16 +34,15 @@ public class UploadCorsFilter extends HttpFilter {
     @Override
     public void init(FilterConfig filterConfig) throws ServletException {
         super.init(filterConfig);
-        UploadConfig config;
+        CorsSettings settings;
         try {
-            config = Startup.config(filterConfig.getServletContext(), ParameterSource.of(filterConfig),
-                    filterConfig.getInitParameterNames());
+            settings = CorsSettings.from(ServletParameters.of(filterConfig));
         } catch (ConfigException e) {
             throw new ServletException(e.getMessage(), e);
         }
-        allowedOrigins = config.corsAllowedOrigins();
-        anyOrigin = allowedOrigins.contains(UploadConfig.ANY_ORIGIN);
-        maxAge = Integer.toString(config.corsMaxAge());
+        allowedOrigins = settings.allowedOrigins();
+        anyOrigin = settings.anyOrigin();
+        maxAge = Integer.toString(settings.maxAge());
     }
 
     @Override

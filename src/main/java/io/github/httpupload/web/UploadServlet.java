@@ -4,13 +4,12 @@ import io.github.httpupload.auth.VerifiedDeletion;
 import io.github.httpupload.auth.VerifiedUpload;
 import io.github.httpupload.config.ConfigException;
 import io.github.httpupload.config.ParameterSource;
-import io.github.httpupload.config.UploadConfig;
+import io.github.httpupload.config.Parameters;
 import io.github.httpupload.storage.AlreadyStoredException;
-import io.github.httpupload.storage.ExpirySweeper;
 import io.github.httpupload.storage.FileDeletedException;
-import io.github.httpupload.storage.FileStore;
 import io.github.httpupload.storage.IncompleteUploadException;
 import io.github.httpupload.storage.NewFile;
+import io.github.httpupload.storage.Storage;
 import io.github.httpupload.storage.StorageFullException;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServlet;
@@ -20,13 +19,17 @@ import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.io.InputStream;
 import java.lang.System.Logger.Level;
+import java.time.Clock;
+import java.util.Collections;
+import java.util.Set;
 
 /**
  * Stores PUT bodies that {@link HmacAuthFilter} verified, serves them back with GET and HEAD, and
  * deletes them on a verified DELETE (Metronome) when {@code httpupload.deleteSecret} is set. A PUT
  * or DELETE that did not pass through the filter is refused: forgetting the mapping fails closed.
- * Runs the {@link ExpirySweeper} from {@link #init} to {@link #destroy}, i.e. while the webapp runs
- * (the WAR's web.xml loads it on start-up).
+ * The storage is the one {@link UploadConfigListener} opened for the webapp: a servlet never opens
+ * one of its own (two quotas, two caches and two sweepers on one directory), so storage parameters
+ * are context parameters only, and without the listener the servlet does not start.
  */
 public class UploadServlet extends HttpServlet {
 
@@ -35,33 +38,38 @@ public class UploadServlet extends HttpServlet {
     static final String ALLOW = "GET, HEAD, PUT, OPTIONS";
     private static final String ALLOW_WITH_DELETE = ALLOW + ", DELETE";
 
-    private transient FileStore store;
+    /** Read by the listener from the context: as a servlet's init-param they would mean a second store. */
+    private static final Set<String> STORAGE_PARAMETERS = Set.of(Parameters.STORAGE_DIR, Parameters.FSYNC,
+            Parameters.MAX_STORAGE_SIZE, Parameters.MIN_FREE_SPACE, Parameters.EXPIRE_AFTER,
+            Parameters.TOMBSTONE_RETENTION, Parameters.SWEEP_INTERVAL);
+
+    private transient Storage storage;
     private transient int uploadIdleTimeout;
     private transient DownloadHandler downloads;
     private transient boolean deleteEnabled;
     private transient String allow;
-    private transient ExpirySweeper sweeper;
 
     @Override
     public void init() throws ServletException {
         try {
-            UploadConfig config = Startup.config(getServletContext(), ParameterSource.of(getServletConfig()),
-                    getInitParameterNames());
-            store = Startup.fileStore(getServletContext(), config);
-            uploadIdleTimeout = config.uploadIdleTimeout();
-            downloads = new DownloadHandler(store);
-            deleteEnabled = config.deleteSecret().isPresent();
+            for (String name : Collections.list(getInitParameterNames())) {
+                if (STORAGE_PARAMETERS.contains(name)) {
+                    throw new ConfigException("Invalid init-param [" + name + "] of servlet " + getServletName()
+                            + ": storage parameters are context parameters, read once by " + UploadConfigListener.class.getName()
+                            + " (a servlet's own would open a second store over the same files); move it to the context");
+                }
+            }
+            ParameterSource parameters = ServletParameters.of(getServletConfig());
+            UploadServletSettings settings = UploadServletSettings.from(parameters);
+            storage = UploadConfigListener.storageOf(getServletContext());
+            LOG.log(Level.INFO, "http-upload-servlet {0}: {1}", getServletName(), settings);
+            uploadIdleTimeout = settings.uploadIdleTimeout();
+            downloads = new DownloadHandler(storage, Clock.systemUTC());
+            deleteEnabled = settings.deleteEnabled();
             allow = deleteEnabled ? ALLOW_WITH_DELETE : ALLOW;
-            sweeper = ExpirySweeper.start(store, config.sweepInterval());
         } catch (ConfigException e) {
+            LOG.log(Level.ERROR, e.getMessage());
             throw new ServletException(e.getMessage(), e);
-        }
-    }
-
-    @Override
-    public void destroy() {
-        if (sweeper != null) {
-            sweeper.close();
         }
     }
 
@@ -79,7 +87,7 @@ public class UploadServlet extends HttpServlet {
                 }
                 default -> {
                     response.setHeader("Allow", allow);
-                    Responses.error(response, HttpServletResponse.SC_METHOD_NOT_ALLOWED, "Method not allowed", true);
+                    Responses.error(request, response, HttpServletResponse.SC_METHOD_NOT_ALLOWED, "Method not allowed", true);
                 }
             }
         } catch (IOException | RuntimeException e) {
@@ -90,7 +98,7 @@ public class UploadServlet extends HttpServlet {
                 throw e;
             } else {
                 LOG.log(Level.ERROR, "Failed to answer " + request.getMethod() + " " + request.getRequestURI(), e);
-                Responses.error(response, HttpServletResponse.SC_INTERNAL_SERVER_ERROR, "Internal error", true);
+                Responses.error(request, response, HttpServletResponse.SC_INTERNAL_SERVER_ERROR, "Internal error", true);
             }
         }
     }
@@ -101,25 +109,25 @@ public class UploadServlet extends HttpServlet {
             return;
         }
         try (InputStream body = new SlowUploadGuard(request.getInputStream(), uploadIdleTimeout)) {
-            store.store(new NewFile(upload.path().value(), upload.contentLength(), MediaTypes.servable(upload.contentType()),
+            storage.store(new NewFile(upload.path(), upload.contentLength(), MediaTypes.servable(upload.contentType()),
                     upload.uploader(), upload.expiresAt()), body);
         } catch (AlreadyStoredException e) {
-            Responses.error(response, HttpServletResponse.SC_CONFLICT, "A file is already stored at this address", true);
+            Responses.error(request, response, HttpServletResponse.SC_CONFLICT, "A file is already stored at this address", true);
             return;
         } catch (FileDeletedException e) {
-            Responses.error(response, HttpServletResponse.SC_GONE, "The file at this address was deleted", true);
+            Responses.error(request, response, HttpServletResponse.SC_GONE, "The file at this address was deleted", true);
             return;
         } catch (StorageFullException e) {
             LOG.log(Level.WARNING, "Refused an upload of {0} bytes to {1}: {2}", upload.contentLength(), upload.path(), e.getMessage());
-            Responses.error(response, 507, "Insufficient storage", true);
+            Responses.error(request, response, 507, "Insufficient storage", true);
             return;
         } catch (IncompleteUploadException e) {
             if (e.getCause() instanceof SlowUploadGuard.UploadTooSlowException slow) {
                 LOG.log(Level.WARNING, "Ended a too slow upload to {0}: {1}", upload.path(), slow.getMessage());
-                Responses.error(response, HttpServletResponse.SC_REQUEST_TIMEOUT, "Upload too slow: " + slow.getMessage(), true);
+                Responses.error(request, response, HttpServletResponse.SC_REQUEST_TIMEOUT, "Upload too slow: " + slow.getMessage(), true);
             } else {
                 LOG.log(Level.DEBUG, "Upload to {0} failed: {1}", upload.path(), e.getMessage());
-                Responses.error(response, HttpServletResponse.SC_BAD_REQUEST, "Upload incomplete: " + e.getMessage(), true);
+                Responses.error(request, response, HttpServletResponse.SC_BAD_REQUEST, "Upload incomplete: " + e.getMessage(), true);
             }
             return;
         }
@@ -130,18 +138,18 @@ public class UploadServlet extends HttpServlet {
     private void delete(HttpServletRequest request, HttpServletResponse response) throws IOException {
         if (!deleteEnabled) {
             response.setHeader("Allow", allow);
-            Responses.error(response, HttpServletResponse.SC_METHOD_NOT_ALLOWED, "Method not allowed", true);
+            Responses.error(request, response, HttpServletResponse.SC_METHOD_NOT_ALLOWED, "Method not allowed", true);
             return;
         }
         if (!(request.getAttribute(VerifiedDeletion.ATTRIBUTE) instanceof VerifiedDeletion deletion)) {
             refuseUnverified(request, response, "Deletion not authorized");
             return;
         }
-        if (store.delete(deletion.path().value())) {
+        if (storage.delete(deletion.path())) {
             LOG.log(Level.INFO, "Deleted {0} at the XMPP server''s request", deletion.path());
             response.setStatus(HttpServletResponse.SC_NO_CONTENT);
         } else {
-            Responses.error(response, HttpServletResponse.SC_NOT_FOUND, "Not found", true);
+            Responses.error(request, response, HttpServletResponse.SC_NOT_FOUND, "Not found", true);
         }
     }
 
@@ -150,6 +158,6 @@ public class UploadServlet extends HttpServlet {
             throws IOException {
         LOG.log(Level.WARNING, "Refused {0} {1}: it did not pass through HmacAuthFilter; check the filter mapping",
                 request.getMethod(), request.getRequestURI());
-        Responses.error(response, HttpServletResponse.SC_FORBIDDEN, message, true);
+        Responses.error(request, response, HttpServletResponse.SC_FORBIDDEN, message, true);
     }
 }

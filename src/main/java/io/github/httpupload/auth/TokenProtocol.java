@@ -1,4 +1,4 @@
-package io.github.httpupload.config;
+package io.github.httpupload.auth;
 
 import java.util.List;
 import java.util.Locale;
@@ -39,7 +39,7 @@ public enum TokenProtocol {
         return this == V2 || this == TOKEN;
     }
 
-    static TokenProtocol byName(String name) {
+    public static TokenProtocol byName(String name) {
         String wanted = name.trim().toLowerCase(Locale.ROOT);
         for (TokenProtocol protocol : values()) {
             if (protocol.parameter.equals(wanted)) {

@@ -2,44 +2,43 @@ package io.github.httpupload.storage;
 
 import java.lang.System.Logger.Level;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Runs {@link FileStore#sweep} on one background thread ({@value #THREAD_NAME} and the storage
- * directory, for thread dumps): at start, then
- * every {@code interval} after the previous sweep ended. Started and {@link #close() closed} with
- * the webapp; closing waits for the thread to end, so an undeploy or redeploy leaves none behind
- * (Tomcat would report it as a leak, and it would pin the old webapp's class loader).
+ * Runs {@link Storage#sweep} on one background thread ({@value #THREAD_NAME} and the storage, for
+ * thread dumps): at start, then every {@code interval} after the previous sweep ended. One per
+ * webapp, started and {@link #close() closed} by its listener; closing waits for the thread to
+ * end, so an undeploy or redeploy leaves none behind (Tomcat would report it as a leak, and it
+ * would pin the old webapp's class loader).
  */
-public final class ExpirySweeper implements AutoCloseable {
+public final class Sweeper implements AutoCloseable {
 
     public static final String THREAD_NAME = "httpupload-sweeper";
-    private static final System.Logger LOG = System.getLogger(ExpirySweeper.class.getName());
+    private static final System.Logger LOG = System.getLogger(Sweeper.class.getName());
     private static final long STOP_WAIT_SECONDS = 10;
 
-    private final FileStore store;
+    private final Storage storage;
     private final ScheduledExecutorService executor;
 
-    private ExpirySweeper(FileStore store, Duration interval) {
-        this.store = store;
+    private Sweeper(Storage storage, Duration interval) {
+        this.storage = storage;
         this.executor = Executors.newSingleThreadScheduledExecutor(task -> {
-            Thread thread = new Thread(task, THREAD_NAME + " " + store);
+            Thread thread = new Thread(task, THREAD_NAME + " " + storage);
             thread.setDaemon(true); // never keeps a JVM alive on its own
             return thread;
         });
         executor.scheduleWithFixedDelay(this::sweepOnce, 0, interval.toMillis(), TimeUnit.MILLISECONDS);
     }
 
-    public static ExpirySweeper start(FileStore store, Duration interval) {
-        return new ExpirySweeper(store, interval);
+    public static Sweeper start(Storage storage, Duration interval) {
+        return new Sweeper(storage, interval);
     }
 
     private void sweepOnce() {
         try {
-            FileStore.SweepResult result = store.sweep(Instant.now());
+            Storage.SweepResult result = storage.sweep();
             Level level = result.deleted() + result.tombstonesPurged() > 0 ? Level.INFO : Level.DEBUG;
             LOG.log(level, "Sweep: deleted {0} expired file(s) ({1} bytes), purged {2} tombstone(s); {3} file(s), {4} bytes stored",
                     result.deleted(), result.deletedBytes(), result.tombstonesPurged(), result.kept(), result.keptBytes());

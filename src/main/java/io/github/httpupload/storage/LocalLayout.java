@@ -1,0 +1,198 @@
+package io.github.httpupload.storage;
+
+import java.io.IOException;
+import java.lang.System.Logger.Level;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.UUID;
+import java.util.regex.Pattern;
+
+/**
+ * Where things live in a storage directory, and the guards that keep request text inside it.
+ *
+ * <pre>
+ * files/&lt;h0h1&gt;/&lt;sha-256 of the slot path&gt;   a stored file: {@link FileHeader}, then the content
+ * gone/&lt;h0h1&gt;/&lt;sha-256 of the slot path&gt;    a tombstone ({@link Tombstones})
+ * tmp/&lt;uuid&gt;.part                          an upload in progress
+ * </pre>
+ * Only the hash of a slot path ever becomes a file name, so no path can reach outside the root;
+ * the hash is injective for any practical purpose, so two slot paths never share a file.
+ * Directories of the store replaced by symbolic links are refused, never followed.
+ */
+final class LocalLayout {
+
+    private static final System.Logger LOG = System.getLogger(LocalLayout.class.getName());
+    private static final MessageDigest SHA_256 = sha256();
+    private static final String TEMP_SUFFIX = ".part";
+    private static final Pattern TEMPORARY_NAME =
+            Pattern.compile("(probe-)?[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\\.part");
+    static final Pattern STORED_NAME = Pattern.compile("[0-9a-f]{64}");
+
+    final Path root;
+    final Path files;
+    final Path tmp;
+    final Path gone;
+
+    private LocalLayout(Path root) throws IOException {
+        this.root = root;
+        this.files = Files.createDirectories(root.resolve("files"));
+        this.tmp = Files.createDirectories(root.resolve("tmp"));
+        this.gone = Files.createDirectories(root.resolve("gone"));
+        requireRealDirectory(files);
+        requireRealDirectory(tmp);
+        requireRealDirectory(gone);
+        createShards(files);
+        createShards(gone);
+    }
+
+    /**
+     * Creates (where needed) the directories and the 256 shards of each, and makes them durable
+     * when {@code fsync}: not left to the first upload into each.
+     */
+    static LocalLayout create(Path root, boolean fsync) throws IOException {
+        LocalLayout layout = new LocalLayout(root);
+        if (fsync) {
+            syncDirectory(layout.files);
+            syncDirectory(layout.gone);
+            syncDirectory(root);
+        }
+        return layout;
+    }
+
+    /** The hex SHA-256 of a slot path: its name on disk. */
+    static String hash(String slotPath) {
+        return HexFormat.of().formatHex(digest().digest(slotPath.getBytes(StandardCharsets.UTF_8)));
+    }
+
+    Path stored(String hash) {
+        return files.resolve(hash.substring(0, 2)).resolve(hash);
+    }
+
+    Path tombstone(String hash) {
+        return gone.resolve(hash.substring(0, 2)).resolve(hash);
+    }
+
+    Path newTemporaryFile() {
+        return tmp.resolve(UUID.randomUUID() + TEMP_SUFFIX);
+    }
+
+    /**
+     * Proves the directory usable at start: a probe written in {@code tmp/} and hard-linked into
+     * {@code files/}, so a read-only file system, one without hard links, or the two directories
+     * on different mounts fail the deployment, not the first upload.
+     */
+    void probe() throws IOException {
+        Path probe = tmp.resolve("probe-" + UUID.randomUUID() + TEMP_SUFFIX);
+        Path probeLink = files.resolve(probe.getFileName().toString());
+        try {
+            Files.write(probe, new byte[] {1}, StandardOpenOption.CREATE_NEW);
+            Files.createLink(probeLink, probe);
+        } finally {
+            Cleanup.delete(probeLink, null);
+            Cleanup.delete(probe, null);
+        }
+    }
+
+    /**
+     * Deletes what uploads cut short by a crash left in {@code tmp/}: only regular files named like
+     * ours, never following links. One service instance owns a storage directory, so at start no
+     * upload of ours is in flight.
+     */
+    void deleteTemporaryFiles() throws IOException {
+        int deleted = 0;
+        try (DirectoryStream<Path> entries = Files.newDirectoryStream(tmp)) {
+            for (Path entry : entries) {
+                if (TEMPORARY_NAME.matcher(entry.getFileName().toString()).matches()
+                        && Files.isRegularFile(entry, LinkOption.NOFOLLOW_LINKS)) {
+                    Files.delete(entry);
+                    deleted++;
+                }
+            }
+        }
+        if (deleted > 0) {
+            LOG.log(Level.INFO, "Deleted {0} unfinished upload(s) left in {1} by an earlier run", deleted, tmp);
+        }
+    }
+
+    /** The shard directories of {@code parent} that are real directories (a planted link is never followed). */
+    static List<Path> shards(Path parent) {
+        List<Path> shards = new ArrayList<>(256);
+        for (int shard = 0; shard < 256; shard++) {
+            Path directory = parent.resolve(HexFormat.of().toHexDigits((byte) shard));
+            if (Files.isDirectory(directory, LinkOption.NOFOLLOW_LINKS)) {
+                shards.add(directory);
+            }
+        }
+        return shards;
+    }
+
+    /**
+     * Whether {@code path} is a symbolic link. Files are opened with NOFOLLOW_LINKS, which guards
+     * only the last component; a directory of the store replaced by a link must not lead out.
+     */
+    static boolean isLink(Path path) {
+        return Files.isSymbolicLink(path);
+    }
+
+    /** Fails when the directory holding {@code file}, or {@code tmp/}, was replaced by a symbolic link. */
+    void requireNoPlantedLink(Path file) throws IOException {
+        if (isLink(tmp) || isLink(file.getParent())) {
+            throw new IOException("a storage directory was replaced by a symbolic link: " + file.getParent() + " or " + tmp);
+        }
+    }
+
+    /** Makes a new directory entry durable: on Linux an fsync of the directory itself. */
+    static void syncDirectory(Path directory) throws IOException {
+        try (FileChannel dir = FileChannel.open(directory, StandardOpenOption.READ)) {
+            dir.force(true);
+        }
+    }
+
+    private static void createShards(Path parent) throws IOException {
+        for (int shard = 0; shard < 256; shard++) {
+            Path directory = parent.resolve(HexFormat.of().toHexDigits((byte) shard));
+            Files.createDirectories(directory);
+            requireRealDirectory(directory);
+        }
+    }
+
+    private static void requireRealDirectory(Path directory) throws IOException {
+        if (isLink(directory) || !Files.isDirectory(directory, LinkOption.NOFOLLOW_LINKS)) {
+            throw new IOException(directory + " must be a directory, not a symbolic link");
+        }
+    }
+
+    /** A fresh SHA-256 digest: cloning the prototype skips the provider look-up of getInstance. */
+    private static MessageDigest digest() {
+        try {
+            return (MessageDigest) SHA_256.clone();
+        } catch (CloneNotSupportedException e) {
+            throw new IllegalStateException(e); // checked when the prototype was made
+        }
+    }
+
+    private static MessageDigest sha256() {
+        try {
+            MessageDigest prototype = MessageDigest.getInstance("SHA-256");
+            prototype.clone();
+            return prototype;
+        } catch (NoSuchAlgorithmException | CloneNotSupportedException e) {
+            throw new IllegalStateException("SHA-256 is not available", e);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return root.toString();
+    }
+}

@@ -1,0 +1,143 @@
+package io.github.httpupload.storage;
+
+import io.github.httpupload.config.ConfigException;
+import io.github.httpupload.config.ParameterReader;
+import io.github.httpupload.config.ParameterSource;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Optional;
+
+import static io.github.httpupload.config.Parameters.EXPIRE_AFTER;
+import static io.github.httpupload.config.Parameters.FSYNC;
+import static io.github.httpupload.config.Parameters.MAX_STORAGE_SIZE;
+import static io.github.httpupload.config.Parameters.MIN_FREE_SPACE;
+import static io.github.httpupload.config.Parameters.STORAGE_DIR;
+import static io.github.httpupload.config.Parameters.SWEEP_INTERVAL;
+import static io.github.httpupload.config.Parameters.TOMBSTONE_RETENTION;
+
+/**
+ * How files are kept: where, how durably, how many bytes, for how long. Immutable; each value is
+ * set by name ({@code withMaxStorageSize(..)}), so two sizes can never be swapped.
+ */
+public final class StorageSettings {
+
+    /** No limit on the total: only the disk's free space ({@link #minFreeSpace()}) bounds it. */
+    public static final long UNLIMITED = Long.MAX_VALUE;
+    public static final Duration DEFAULT_SWEEP_INTERVAL = Duration.ofHours(1);
+
+    private final Path storageDir;
+    private final boolean fsync;
+    private final long maxStorageSize;
+    private final long minFreeSpace;
+    private final Duration expireAfter;
+    private final Duration tombstoneRetention;
+    private final Duration sweepInterval;
+
+    private StorageSettings(Path storageDir, boolean fsync, long maxStorageSize, long minFreeSpace,
+                            Duration expireAfter, Duration tombstoneRetention, Duration sweepInterval) {
+        this.storageDir = storageDir;
+        this.fsync = fsync;
+        this.maxStorageSize = maxStorageSize;
+        this.minFreeSpace = minFreeSpace;
+        this.expireAfter = expireAfter;
+        this.tombstoneRetention = tombstoneRetention;
+        this.sweepInterval = sweepInterval;
+    }
+
+    /** Files in {@code storageDir}, synced, unlimited, kept (and remembered after deletion) forever. */
+    public static StorageSettings in(Path storageDir) {
+        return new StorageSettings(storageDir, true, UNLIMITED, 0, null, null, DEFAULT_SWEEP_INTERVAL);
+    }
+
+    public static StorageSettings from(ParameterSource source) {
+        ParameterReader reader = new ParameterReader(source);
+        Path dir = reader.absolutePath(STORAGE_DIR);
+        if (dir == null) {
+            throw new ConfigException("Missing configuration parameter [" + STORAGE_DIR
+                    + "]: set it to an absolute directory path where uploaded files are kept");
+        }
+        Duration expireAfter = reader.duration(EXPIRE_AFTER, null, Duration.ofSeconds(1));
+        return in(dir)
+                .withFsync(reader.bool(FSYNC, true))
+                .withMaxStorageSize(reader.number(MAX_STORAGE_SIZE, UNLIMITED, 1, Long.MAX_VALUE,
+                        "expected a positive whole number of bytes"))
+                .withMinFreeSpace(reader.number(MIN_FREE_SPACE, 0, 0, Long.MAX_VALUE,
+                        "expected a whole number of bytes, 0 or more"))
+                .withExpireAfter(expireAfter)
+                // Default: a deleted file's URLs answer 410 for as long as the file itself lived.
+                .withTombstoneRetention(reader.duration(TOMBSTONE_RETENTION, expireAfter, Duration.ZERO))
+                .withSweepInterval(reader.duration(SWEEP_INTERVAL, DEFAULT_SWEEP_INTERVAL, Duration.ofSeconds(1)));
+    }
+
+    public Path storageDir() {
+        return storageDir;
+    }
+
+    /** Whether every upload (file and directory entry) is synced before it counts as stored. */
+    public boolean fsync() {
+        return fsync;
+    }
+
+    /** Bytes all stored files may take together, metadata included, or {@link #UNLIMITED}. */
+    public long maxStorageSize() {
+        return maxStorageSize;
+    }
+
+    /** Bytes the storage's file system must keep free after any upload. */
+    public long minFreeSpace() {
+        return minFreeSpace;
+    }
+
+    /** How long a file is kept after its upload; empty for no limit. */
+    public Optional<Duration> expireAfter() {
+        return Optional.ofNullable(expireAfter);
+    }
+
+    /** How long a deleted file's slot path is remembered (answering 410): empty for forever, zero for not at all. */
+    public Optional<Duration> tombstoneRetention() {
+        return Optional.ofNullable(tombstoneRetention);
+    }
+
+    /** How often expired files are deleted and old tombstones purged (expiry itself holds at once). */
+    public Duration sweepInterval() {
+        return sweepInterval;
+    }
+
+    public StorageSettings withFsync(boolean value) {
+        return new StorageSettings(storageDir, value, maxStorageSize, minFreeSpace, expireAfter, tombstoneRetention, sweepInterval);
+    }
+
+    public StorageSettings withMaxStorageSize(long bytes) {
+        return new StorageSettings(storageDir, fsync, bytes, minFreeSpace, expireAfter, tombstoneRetention, sweepInterval);
+    }
+
+    public StorageSettings withMinFreeSpace(long bytes) {
+        return new StorageSettings(storageDir, fsync, maxStorageSize, bytes, expireAfter, tombstoneRetention, sweepInterval);
+    }
+
+    /** {@code null}: files never expire by age. */
+    public StorageSettings withExpireAfter(Duration value) {
+        return new StorageSettings(storageDir, fsync, maxStorageSize, minFreeSpace, value, tombstoneRetention, sweepInterval);
+    }
+
+    /** {@code null}: forever; zero: tombstones off. */
+    public StorageSettings withTombstoneRetention(Duration value) {
+        return new StorageSettings(storageDir, fsync, maxStorageSize, minFreeSpace, expireAfter, value, sweepInterval);
+    }
+
+    public StorageSettings withSweepInterval(Duration value) {
+        return new StorageSettings(storageDir, fsync, maxStorageSize, minFreeSpace, expireAfter, tombstoneRetention, value);
+    }
+
+    @Override
+    public String toString() {
+        return STORAGE_DIR + "=" + storageDir
+                + ", " + FSYNC + "=" + fsync
+                + ", " + MAX_STORAGE_SIZE + "=" + (maxStorageSize == UNLIMITED ? "(unlimited)" : maxStorageSize)
+                + ", " + MIN_FREE_SPACE + "=" + minFreeSpace
+                + ", " + EXPIRE_AFTER + "=" + (expireAfter == null ? "(never)" : expireAfter)
+                + ", " + TOMBSTONE_RETENTION + "=" + (tombstoneRetention == null ? "(forever)" : tombstoneRetention)
+                + ", " + SWEEP_INTERVAL + "=" + sweepInterval;
+    }
+}

@@ -1,0 +1,26 @@
+package io.github.httpupload.storage;
+
+import io.github.httpupload.config.ConfigException;
+import io.github.httpupload.config.Parameters;
+
+import java.io.IOException;
+import java.time.Clock;
+
+/** Opens the storage the settings describe, with the small-file cache in front. */
+public final class Storages {
+
+    private Storages() {
+    }
+
+    /** @throws ConfigException the storage cannot be used; the message names the parameter and value */
+    public static Storage open(StorageSettings settings, Clock clock) {
+        try {
+            LocalStorage local = LocalStorage.open(settings, clock);
+            return new CachingStorage(local, local.expiry(), clock, CachingStorage.DEFAULT_BUDGET_BYTES, CachingStorage.DEFAULT_TTL);
+        } catch (IOException | RuntimeException e) {
+            throw new ConfigException("Invalid configuration parameter [" + Parameters.STORAGE_DIR + "] value ["
+                    + settings.storageDir() + "]: the directory cannot be created or written, or does not support hard links ("
+                    + e + ")", e);
+        }
+    }
+}
