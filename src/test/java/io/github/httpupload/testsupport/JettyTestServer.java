@@ -8,6 +8,7 @@ import jakarta.servlet.DispatcherType;
 import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
 import org.eclipse.jetty.ee10.servlet.ServletHolder;
 import org.eclipse.jetty.http.UriCompliance;
+import org.eclipse.jetty.http2.server.HTTP2CServerConnectionFactory;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.Server;
@@ -41,13 +42,21 @@ public final class JettyTestServer implements TestServer {
     }
 
     public static JettyTestServer start(Map<String, String> contextParameters, boolean withFilter) throws Exception {
+        return start(contextParameters, withFilter, false);
+    }
+
+    /** With {@code h2c}, the connector also speaks cleartext HTTP/2: by {@code Upgrade: h2c} and by prior knowledge. */
+    public static JettyTestServer start(Map<String, String> contextParameters, boolean withFilter, boolean h2c) throws Exception {
         Server server = new Server();
         HttpConfiguration http = new HttpConfiguration();
         http.setUriCompliance(UriCompliance.from("DEFAULT,AMBIGUOUS_PATH_ENCODING"));
         // Jetty's header cache otherwise hands back a cached value that differs in case from what
         // was sent (e.g. "charset=iso-8859-1" for "charset=ISO-8859-1"), and v2 signs the exact value.
         http.setHeaderCacheCaseSensitive(true);
-        ServerConnector connector = new ServerConnector(server, new HttpConnectionFactory(http));
+        // HTTP/1.1 stays the default protocol; next to it, h2c takes over upgrades and the HTTP/2 preface.
+        ServerConnector connector = h2c
+                ? new ServerConnector(server, new HttpConnectionFactory(http), new HTTP2CServerConnectionFactory(http))
+                : new ServerConnector(server, new HttpConnectionFactory(http));
         connector.setHost("127.0.0.1");
         connector.setPort(0);
         server.addConnector(connector);

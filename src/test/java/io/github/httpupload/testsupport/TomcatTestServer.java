@@ -10,6 +10,7 @@ import org.apache.catalina.Wrapper;
 import org.apache.catalina.connector.Connector;
 import org.apache.catalina.core.StandardContext;
 import org.apache.catalina.startup.Tomcat;
+import org.apache.coyote.http2.Http2Protocol;
 import org.apache.tomcat.util.descriptor.web.ApplicationParameter;
 import org.apache.tomcat.util.descriptor.web.FilterDef;
 import org.apache.tomcat.util.descriptor.web.FilterMap;
@@ -55,9 +56,22 @@ public final class TomcatTestServer implements TestServer {
     }
 
     public static TomcatTestServer start(Map<String, String> contextParameters, boolean withFilter, int port) throws Exception {
+        return start(contextParameters, withFilter, port, false);
+    }
+
+    /** With {@code h2c}, the connector also speaks cleartext HTTP/2: by {@code Upgrade: h2c} and by prior knowledge. */
+    public static TomcatTestServer start(Map<String, String> contextParameters, boolean withFilter, boolean h2c) throws Exception {
+        return start(contextParameters, withFilter, 0, h2c);
+    }
+
+    private static TomcatTestServer start(Map<String, String> contextParameters, boolean withFilter, int port,
+                                          boolean h2c) throws Exception {
         Path base = Files.createTempDirectory("tomcat");
         Tomcat tomcat = embedded(base, port);
         Connector connector = tomcat.getConnector();
+        if (h2c) {
+            connector.addUpgradeProtocol(new Http2Protocol());
+        }
         // Tomcat reports a refused configuration only in its log, so the start is logged to memory too.
         try (LogCapture log = new LogCapture(java.util.logging.Level.INFO)) {
             Context context = addUploadContext(tomcat, base, contextParameters, withFilter);
