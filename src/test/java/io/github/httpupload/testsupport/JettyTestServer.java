@@ -42,12 +42,7 @@ public final class JettyTestServer implements TestServer {
 
     public static JettyTestServer start(Map<String, String> contextParameters, boolean withFilter) throws Exception {
         Server server = new Server();
-        HttpConfiguration http = new HttpConfiguration();
-        http.setUriCompliance(UriCompliance.from("DEFAULT,AMBIGUOUS_PATH_ENCODING"));
-        // Jetty's header cache otherwise hands back a cached value that differs in case from what
-        // was sent (e.g. "charset=iso-8859-1" for "charset=ISO-8859-1"), and v2 signs the exact value.
-        http.setHeaderCacheCaseSensitive(true);
-        ServerConnector connector = new ServerConnector(server, new HttpConnectionFactory(http));
+        ServerConnector connector = new ServerConnector(server, new HttpConnectionFactory(httpConfiguration()));
         connector.setHost("127.0.0.1");
         connector.setPort(0);
         server.addConnector(connector);
@@ -70,6 +65,19 @@ public final class JettyTestServer implements TestServer {
             startFailure = e; // a refused configuration: Jetty reports it by failing start()
         }
         return new JettyTestServer(server, context, connector, startFailure);
+    }
+
+    /**
+     * The connector settings the README asks of Jetty operators (the context must also
+     * {@code setDecodeAmbiguousURIs(true)}, or {@code getPathInfo()} throws for a {@code %25}).
+     */
+    public static HttpConfiguration httpConfiguration() {
+        HttpConfiguration http = new HttpConfiguration();
+        http.setUriCompliance(UriCompliance.from("DEFAULT,AMBIGUOUS_PATH_ENCODING"));
+        // Jetty's header cache otherwise hands back a cached value that differs in case from what
+        // was sent (e.g. "charset=iso-8859-1" for "charset=ISO-8859-1"), and v2 signs the exact value.
+        http.setHeaderCacheCaseSensitive(true);
+        return http;
     }
 
     @Override
