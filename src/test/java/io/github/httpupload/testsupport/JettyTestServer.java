@@ -48,11 +48,7 @@ public final class JettyTestServer implements TestServer {
     /** With {@code h2c}, the connector also speaks cleartext HTTP/2: by {@code Upgrade: h2c} and by prior knowledge. */
     public static JettyTestServer start(Map<String, String> contextParameters, boolean withFilter, boolean h2c) throws Exception {
         Server server = new Server();
-        HttpConfiguration http = new HttpConfiguration();
-        http.setUriCompliance(UriCompliance.from("DEFAULT,AMBIGUOUS_PATH_ENCODING"));
-        // Jetty's header cache otherwise hands back a cached value that differs in case from what
-        // was sent (e.g. "charset=iso-8859-1" for "charset=ISO-8859-1"), and v2 signs the exact value.
-        http.setHeaderCacheCaseSensitive(true);
+        HttpConfiguration http = httpConfiguration();
         // HTTP/1.1 stays the default protocol; next to it, h2c takes over upgrades and the HTTP/2 preface.
         ServerConnector connector = h2c
                 ? new ServerConnector(server, new HttpConnectionFactory(http), new HTTP2CServerConnectionFactory(http))
@@ -79,6 +75,19 @@ public final class JettyTestServer implements TestServer {
             startFailure = e; // a refused configuration: Jetty reports it by failing start()
         }
         return new JettyTestServer(server, context, connector, startFailure);
+    }
+
+    /**
+     * The connector settings the README asks of Jetty operators (the context must also
+     * {@code setDecodeAmbiguousURIs(true)}, or {@code getPathInfo()} throws for a {@code %25}).
+     */
+    public static HttpConfiguration httpConfiguration() {
+        HttpConfiguration http = new HttpConfiguration();
+        http.setUriCompliance(UriCompliance.from("DEFAULT,AMBIGUOUS_PATH_ENCODING"));
+        // Jetty's header cache otherwise hands back a cached value that differs in case from what
+        // was sent (e.g. "charset=iso-8859-1" for "charset=ISO-8859-1"), and v2 signs the exact value.
+        http.setHeaderCacheCaseSensitive(true);
+        return http;
     }
 
     @Override
