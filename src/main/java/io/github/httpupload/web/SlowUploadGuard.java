@@ -3,6 +3,7 @@ package io.github.httpupload.web;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.util.function.LongSupplier;
 
 /**
  * Ends an upload that trickles: in every period of the idle timeout at least {@value #MIN_BYTES}
@@ -15,12 +16,20 @@ final class SlowUploadGuard extends FilterInputStream {
     static final int MIN_BYTES = 16 * 1024;
 
     private final long periodNanos;
-    private long periodStart = System.nanoTime();
+    private final LongSupplier nanoTime;
+    private long periodStart;
     private long periodBytes;
 
     SlowUploadGuard(InputStream body, int idleTimeoutSeconds) {
+        this(body, idleTimeoutSeconds, System::nanoTime);
+    }
+
+    /** @param nanoTime the clock, {@link System#nanoTime} but for tests */
+    SlowUploadGuard(InputStream body, int idleTimeoutSeconds, LongSupplier nanoTime) {
         super(body);
         this.periodNanos = idleTimeoutSeconds * 1_000_000_000L;
+        this.nanoTime = nanoTime;
+        this.periodStart = nanoTime.getAsLong();
     }
 
     @Override
@@ -33,7 +42,7 @@ final class SlowUploadGuard extends FilterInputStream {
     public int read(byte[] buffer, int offset, int length) throws IOException {
         int read = super.read(buffer, offset, length);
         periodBytes += Math.max(read, 0);
-        long now = System.nanoTime();
+        long now = nanoTime.getAsLong();
         if (now - periodStart >= periodNanos) {
             if (periodBytes < MIN_BYTES && read >= 0) {
                 throw new UploadTooSlowException(periodBytes, (now - periodStart) / 1_000_000_000L);
