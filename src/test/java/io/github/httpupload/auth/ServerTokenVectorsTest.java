@@ -1,6 +1,6 @@
 package io.github.httpupload.auth;
 
-import io.github.httpupload.config.TokenProtocol;
+import io.github.httpupload.auth.TokenProtocol;
 import org.junit.jupiter.api.Test;
 
 import javax.crypto.spec.SecretKeySpec;

@@ -1,7 +1,7 @@
 package io.github.httpupload.dev;
 
-import io.github.httpupload.config.TokenProtocol;
-import io.github.httpupload.config.UploadConfig;
+import io.github.httpupload.auth.TokenProtocol;
+import io.github.httpupload.config.Parameters;
 import io.github.httpupload.testsupport.TestServer;
 import io.github.httpupload.testsupport.Tokens;
 import io.github.httpupload.testsupport.TomcatTestServer;
@@ -37,11 +37,11 @@ public final class DevServer {
             secret = HexFormat.of().formatHex(random);
         }
         Map<String, String> parameters = new HashMap<>(Map.of(
-                UploadConfig.PARAM_SECRET, secret,
-                UploadConfig.PARAM_STORAGE_DIR, storage.toString()));
+                Parameters.SECRET, secret,
+                Parameters.STORAGE_DIR, storage.toString()));
         String maxFileSize = System.getProperty("httpupload.dev.maxFileSize");
         if (maxFileSize != null) {
-            parameters.put(UploadConfig.PARAM_MAX_FILE_SIZE, maxFileSize);
+            parameters.put(Parameters.MAX_FILE_SIZE, maxFileSize);
         }
 
         TomcatTestServer server = TomcatTestServer.start(parameters, true, port);

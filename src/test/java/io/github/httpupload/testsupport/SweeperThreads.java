@@ -1,6 +1,6 @@
 package io.github.httpupload.testsupport;
 
-import io.github.httpupload.storage.ExpirySweeper;
+import io.github.httpupload.storage.Sweeper;
 
 import java.nio.file.Path;
 import java.util.List;
@@ -14,7 +14,7 @@ public final class SweeperThreads {
     }
 
     public static List<Thread> alive(Path storage) {
-        String name = ExpirySweeper.THREAD_NAME + " " + storage;
+        String name = Sweeper.THREAD_NAME + " " + storage;
         return Thread.getAllStackTraces().keySet().stream().filter(t -> t.getName().equals(name) && t.isAlive()).toList();
     }
 

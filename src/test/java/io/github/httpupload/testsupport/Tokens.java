@@ -1,6 +1,6 @@
 package io.github.httpupload.testsupport;
 
-import io.github.httpupload.config.TokenProtocol;
+import io.github.httpupload.auth.TokenProtocol;
 
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;

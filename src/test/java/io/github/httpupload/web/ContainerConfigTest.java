@@ -1,6 +1,6 @@
 package io.github.httpupload.web;
 
-import io.github.httpupload.config.UploadConfig;
+import io.github.httpupload.config.Parameters;
 import io.github.httpupload.testsupport.JettyTestServer;
 import io.github.httpupload.testsupport.RawHttp;
 import io.github.httpupload.testsupport.TestServer;
@@ -40,16 +40,16 @@ class ContainerConfigTest {
         Path storage = dir.resolve("storage");
         List<Arguments> cases = new ArrayList<>();
         Map<String, Map<String, String>> configurations = Map.of(
-                "missing secret", Map.of(UploadConfig.PARAM_STORAGE_DIR, storage.toString()),
-                "unreadable secret file", Map.of(UploadConfig.PARAM_SECRET_FILE, dir.resolve("no-such-file").toString(),
-                        UploadConfig.PARAM_STORAGE_DIR, storage.toString()),
-                "missing storage dir", Map.of(UploadConfig.PARAM_SECRET, SECRET),
-                "storage dir not writable", Map.of(UploadConfig.PARAM_SECRET, SECRET,
-                        UploadConfig.PARAM_STORAGE_DIR, regularFile.resolve("storage").toString()),
-                "non-number size", Map.of(UploadConfig.PARAM_SECRET, SECRET, UploadConfig.PARAM_STORAGE_DIR, storage.toString(),
-                        UploadConfig.PARAM_MAX_FILE_SIZE, "100MB"),
-                "unknown protocol", Map.of(UploadConfig.PARAM_SECRET, SECRET, UploadConfig.PARAM_STORAGE_DIR, storage.toString(),
-                        UploadConfig.PARAM_PROTOCOLS, "v2,v3"));
+                "missing secret", Map.of(Parameters.STORAGE_DIR, storage.toString()),
+                "unreadable secret file", Map.of(Parameters.SECRET_FILE, dir.resolve("no-such-file").toString(),
+                        Parameters.STORAGE_DIR, storage.toString()),
+                "missing storage dir", Map.of(Parameters.SECRET, SECRET),
+                "storage dir not writable", Map.of(Parameters.SECRET, SECRET,
+                        Parameters.STORAGE_DIR, regularFile.resolve("storage").toString()),
+                "non-number size", Map.of(Parameters.SECRET, SECRET, Parameters.STORAGE_DIR, storage.toString(),
+                        Parameters.MAX_FILE_SIZE, "100MB"),
+                "unknown protocol", Map.of(Parameters.SECRET, SECRET, Parameters.STORAGE_DIR, storage.toString(),
+                        Parameters.PROTOCOLS, "v2,v3"));
         Map<String, String> expectedText = Map.of(
                 "missing secret", "[httpupload.secret]",
                 "unreadable secret file", "[httpupload.secretFile] value [" + dir.resolve("no-such-file") + "]",
@@ -83,8 +83,8 @@ class ContainerConfigTest {
     @Test
     void aGoodStartLogsOneSummaryWithoutTheSecret() throws Exception {
         Map<String, String> parameters = new HashMap<>(Map.of(
-                UploadConfig.PARAM_SECRET, SECRET,
-                UploadConfig.PARAM_STORAGE_DIR, dir.resolve("good").toString(),
+                Parameters.SECRET, SECRET,
+                Parameters.STORAGE_DIR, dir.resolve("good").toString(),
                 "httpupload.maxFilesize", "42"));
         try (TomcatTestServer server = TomcatTestServer.start(parameters, true)) {
             assertTrue(server.started());

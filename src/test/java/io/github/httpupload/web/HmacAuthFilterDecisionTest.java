@@ -4,7 +4,8 @@ import io.github.httpupload.auth.InvalidSlotPathException;
 import io.github.httpupload.auth.SlotPath;
 import io.github.httpupload.auth.VerifiedDeletion;
 import io.github.httpupload.auth.VerifiedUpload;
-import io.github.httpupload.config.TokenProtocol;
+import io.github.httpupload.auth.TokenProtocol;
+import io.github.httpupload.config.Parameters;
 import io.github.httpupload.testsupport.Tokens;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.FilterConfig;
@@ -31,10 +32,6 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 
-import static io.github.httpupload.config.UploadConfig.PARAM_DELETE_SECRET;
-import static io.github.httpupload.config.UploadConfig.PARAM_MAX_FILE_SIZE;
-import static io.github.httpupload.config.UploadConfig.PARAM_PROTOCOLS;
-import static io.github.httpupload.config.UploadConfig.PARAM_SECRET;
 import static org.junit.jupiter.api.Assertions.assertAll;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -80,13 +77,13 @@ class HmacAuthFilterDecisionTest {
     }
 
     private static final Map<String, String> CONTEXT = Map.of(
-            PARAM_SECRET, SECRET, PARAM_MAX_FILE_SIZE, Long.toString(MAX_FILE_SIZE), PARAM_DELETE_SECRET, DELETE_SECRET);
+            Parameters.SECRET, SECRET, Parameters.MAX_FILE_SIZE, Long.toString(MAX_FILE_SIZE), Parameters.DELETE_SECRET, DELETE_SECRET);
     /** Every protocol (the default), a delete secret. */
     private static final Setup ALL = new Setup("all protocols", Map.of(), CONTEXT);
-    private static final Setup V2_ONLY = new Setup("v2 only", Map.of(PARAM_PROTOCOLS, "v2"), CONTEXT);
-    private static final Setup BEARER_ONLY = new Setup("bearer only", Map.of(PARAM_PROTOCOLS, "bearer"), CONTEXT);
+    private static final Setup V2_ONLY = new Setup("v2 only", Map.of(Parameters.PROTOCOLS, "v2"), CONTEXT);
+    private static final Setup BEARER_ONLY = new Setup("bearer only", Map.of(Parameters.PROTOCOLS, "bearer"), CONTEXT);
     private static final Setup NO_DELETE = new Setup("no delete secret", Map.of(),
-            Map.of(PARAM_SECRET, SECRET, PARAM_MAX_FILE_SIZE, Long.toString(MAX_FILE_SIZE)));
+            Map.of(Parameters.SECRET, SECRET, Parameters.MAX_FILE_SIZE, Long.toString(MAX_FILE_SIZE)));
 
     // ---- a request ----
 

@@ -1,7 +1,7 @@
 package io.github.httpupload.web;
 
-import io.github.httpupload.config.TokenProtocol;
-import io.github.httpupload.config.UploadConfig;
+import io.github.httpupload.auth.TokenProtocol;
+import io.github.httpupload.config.Parameters;
 import io.github.httpupload.testsupport.LogCapture;
 import io.github.httpupload.testsupport.RawHttp;
 import io.github.httpupload.testsupport.StorageLayout;
@@ -149,9 +149,9 @@ abstract class HostileInputContract {
         Files.write(sandbox.resolve(MARKER + "-canary.txt"), canary);
         Files.write(parent.resolve(MARKER + "-canary.txt"), canary);
         server = container().start(Map.of(
-                UploadConfig.PARAM_SECRET, SECRET,
-                UploadConfig.PARAM_STORAGE_DIR, storage.toString(),
-                UploadConfig.PARAM_MAX_FILE_SIZE, Long.toString(MAX_FILE_SIZE)), true);
+                Parameters.SECRET, SECRET,
+                Parameters.STORAGE_DIR, storage.toString(),
+                Parameters.MAX_FILE_SIZE, Long.toString(MAX_FILE_SIZE)), true);
         assertTrue(server.started(), "the service did not start: " + server.startFailure());
     }
 
@@ -1045,20 +1045,20 @@ abstract class HostileInputContract {
             Path secretFile = Files.write(sandbox.resolve("secret.txt"), bytes(SECRET + "\n"));
             Path notADirectory = Files.write(sandbox.resolve("not-a-directory"), bytes("x"));
             List<Map<String, String>> badConfigurations = List.of(
-                    Map.of(UploadConfig.PARAM_SECRET, SECRET, UploadConfig.PARAM_STORAGE_DIR, sandbox.resolve("bad-1").toString(),
-                            UploadConfig.PARAM_MAX_FILE_SIZE, "100M"),
-                    Map.of(UploadConfig.PARAM_SECRET, SECRET, UploadConfig.PARAM_SECRET_FILE, secretFile.toString(),
-                            UploadConfig.PARAM_STORAGE_DIR, sandbox.resolve("bad-2").toString()),
-                    Map.of(UploadConfig.PARAM_SECRET, SECRET, UploadConfig.PARAM_STORAGE_DIR, "relative/storage"),
-                    Map.of(UploadConfig.PARAM_SECRET, SECRET, UploadConfig.PARAM_STORAGE_DIR, notADirectory.toString()),
-                    Map.of(UploadConfig.PARAM_SECRET, SECRET, UploadConfig.PARAM_STORAGE_DIR, sandbox.resolve("bad-5").toString(),
-                            UploadConfig.PARAM_PROTOCOLS, "v3"),
-                    Map.of(UploadConfig.PARAM_SECRET, SECRET, UploadConfig.PARAM_STORAGE_DIR, sandbox.resolve("bad-6").toString(),
-                            UploadConfig.PARAM_FSYNC, "yes"),
+                    Map.of(Parameters.SECRET, SECRET, Parameters.STORAGE_DIR, sandbox.resolve("bad-1").toString(),
+                            Parameters.MAX_FILE_SIZE, "100M"),
+                    Map.of(Parameters.SECRET, SECRET, Parameters.SECRET_FILE, secretFile.toString(),
+                            Parameters.STORAGE_DIR, sandbox.resolve("bad-2").toString()),
+                    Map.of(Parameters.SECRET, SECRET, Parameters.STORAGE_DIR, "relative/storage"),
+                    Map.of(Parameters.SECRET, SECRET, Parameters.STORAGE_DIR, notADirectory.toString()),
+                    Map.of(Parameters.SECRET, SECRET, Parameters.STORAGE_DIR, sandbox.resolve("bad-5").toString(),
+                            Parameters.PROTOCOLS, "v3"),
+                    Map.of(Parameters.SECRET, SECRET, Parameters.STORAGE_DIR, sandbox.resolve("bad-6").toString(),
+                            Parameters.FSYNC, "yes"),
                     // an operator's typo: the secret under a misspelt name, no secret under the right one
-                    Map.of("httpupload.secrett", SECRET, UploadConfig.PARAM_STORAGE_DIR, sandbox.resolve("bad-7").toString()),
-                    Map.of(UploadConfig.PARAM_SECRET_FILE, sandbox.resolve("no-such-secret-file").toString(),
-                            UploadConfig.PARAM_STORAGE_DIR, sandbox.resolve("bad-8").toString()));
+                    Map.of("httpupload.secrett", SECRET, Parameters.STORAGE_DIR, sandbox.resolve("bad-7").toString()),
+                    Map.of(Parameters.SECRET_FILE, sandbox.resolve("no-such-secret-file").toString(),
+                            Parameters.STORAGE_DIR, sandbox.resolve("bad-8").toString()));
             for (Map<String, String> configuration : badConfigurations) {
                 try (TestServer bad = container().start(configuration, true)) {
                     assertFalse(bad.started(), "a bad configuration started: " + configuration.keySet());
@@ -1067,9 +1067,9 @@ abstract class HostileInputContract {
             }
 
             try (TestServer good = container().start(Map.of(
-                    UploadConfig.PARAM_SECRET, SECRET,
-                    UploadConfig.PARAM_STORAGE_DIR, sandbox.resolve("secret-storage").toString(),
-                    UploadConfig.PARAM_MAX_FILE_SIZE, Long.toString(MAX_FILE_SIZE),
+                    Parameters.SECRET, SECRET,
+                    Parameters.STORAGE_DIR, sandbox.resolve("secret-storage").toString(),
+                    Parameters.MAX_FILE_SIZE, Long.toString(MAX_FILE_SIZE),
                     "httpupload.unknownParameter", "a typo"), true)) {
                 assertTrue(good.started(), good.startFailure());
                 int port = good.port();

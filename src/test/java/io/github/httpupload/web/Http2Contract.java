@@ -1,7 +1,7 @@
 package io.github.httpupload.web;
 
-import io.github.httpupload.config.TokenProtocol;
-import io.github.httpupload.config.UploadConfig;
+import io.github.httpupload.auth.TokenProtocol;
+import io.github.httpupload.config.Parameters;
 import io.github.httpupload.testsupport.TempDirs;
 import io.github.httpupload.testsupport.TestServer;
 import io.github.httpupload.testsupport.Tokens;
@@ -69,9 +69,9 @@ abstract class Http2Contract {
     void start() throws Exception {
         sandbox = Files.createTempDirectory("http2-contract");
         server = startWithH2c(Map.of(
-                UploadConfig.PARAM_SECRET, SECRET,
-                UploadConfig.PARAM_STORAGE_DIR, sandbox.resolve("storage").toString(),
-                UploadConfig.PARAM_MAX_FILE_SIZE, Integer.toString(MAX_FILE_SIZE)));
+                Parameters.SECRET, SECRET,
+                Parameters.STORAGE_DIR, sandbox.resolve("storage").toString(),
+                Parameters.MAX_FILE_SIZE, Integer.toString(MAX_FILE_SIZE)));
         assertTrue(server.started(), server.startFailure());
     }
 

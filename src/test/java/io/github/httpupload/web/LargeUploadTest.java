@@ -1,6 +1,6 @@
 package io.github.httpupload.web;
 
-import io.github.httpupload.config.TokenProtocol;
+import io.github.httpupload.auth.TokenProtocol;
 import io.github.httpupload.testsupport.ChildServer;
 import io.github.httpupload.testsupport.RawHttp;
 import io.github.httpupload.testsupport.TestServer;

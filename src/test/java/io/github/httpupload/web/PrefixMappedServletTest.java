@@ -1,7 +1,7 @@
 package io.github.httpupload.web;
 
-import io.github.httpupload.config.TokenProtocol;
-import io.github.httpupload.config.UploadConfig;
+import io.github.httpupload.auth.TokenProtocol;
+import io.github.httpupload.config.Parameters;
 import io.github.httpupload.testsupport.RawHttp;
 import io.github.httpupload.testsupport.Tokens;
 import io.github.httpupload.testsupport.TomcatTestServer;
@@ -40,7 +40,7 @@ class PrefixMappedServletTest {
         Connector connector = tomcat.getConnector();
         Context context = tomcat.addContext("/upload", Files.createDirectories(dir.resolve("docroot")).toString());
         TomcatTestServer.addContextXmlParameters(context, Map.of(
-                UploadConfig.PARAM_SECRET, SECRET, UploadConfig.PARAM_STORAGE_DIR, storage.toString()));
+                Parameters.SECRET, SECRET, Parameters.STORAGE_DIR, storage.toString()));
         FilterDef filter = new FilterDef();
         filter.setFilterName("auth");
         filter.setFilterClass(HmacAuthFilter.class.getName());

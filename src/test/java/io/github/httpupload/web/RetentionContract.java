@@ -1,7 +1,7 @@
 package io.github.httpupload.web;
 
-import io.github.httpupload.config.TokenProtocol;
-import io.github.httpupload.config.UploadConfig;
+import io.github.httpupload.auth.TokenProtocol;
+import io.github.httpupload.config.Parameters;
 import io.github.httpupload.testsupport.RawHttp;
 import io.github.httpupload.testsupport.StorageLayout;
 import io.github.httpupload.testsupport.SweeperThreads;
@@ -66,9 +66,9 @@ abstract class RetentionContract {
     void filesExpireAfterTheConfiguredTimeThenTheirUrlsAnswer410UntilTheTombstoneExpires() throws Exception {
         Path storage = sandbox.resolve("expire-after");
         try (TestServer server = start(storage, Map.of(
-                UploadConfig.PARAM_EXPIRE_AFTER, "PT1S",
-                UploadConfig.PARAM_TOMBSTONE_RETENTION, "PT6S",
-                UploadConfig.PARAM_SWEEP_INTERVAL, "PT1S"))) {
+                Parameters.EXPIRE_AFTER, "PT1S",
+                Parameters.TOMBSTONE_RETENTION, "PT6S",
+                Parameters.SWEEP_INTERVAL, "PT1S"))) {
             String path = newSlot() + "/ephemeral.txt";
             byte[] content = bytes("here for a second");
             String putUrl = url(path) + "?v2=" + tokens.sign(TokenProtocol.V2, path, content.length, "text/plain");
@@ -87,7 +87,7 @@ abstract class RetentionContract {
     @Test
     void aBearerTokensExpiresDeletesThatFileOnly() throws Exception {
         Path storage = sandbox.resolve("per-file-expiry");
-        try (TestServer server = start(storage, Map.of(UploadConfig.PARAM_SWEEP_INTERVAL, "PT1S"))) {
+        try (TestServer server = start(storage, Map.of(Parameters.SWEEP_INTERVAL, "PT1S"))) {
             String shortSlot = newSlot();
             String longSlot = newSlot();
             byte[] content = bytes("per-file expiry");
@@ -110,8 +110,8 @@ abstract class RetentionContract {
         Path storage = sandbox.resolve("max-storage");
         int size = 10_000;
         try (TestServer server = start(storage, Map.of(
-                UploadConfig.PARAM_MAX_STORAGE_SIZE, Integer.toString(3 * (HEADER + size) - 1),
-                UploadConfig.PARAM_DELETE_SECRET, DELETE_SECRET))) {
+                Parameters.MAX_STORAGE_SIZE, Integer.toString(3 * (HEADER + size) - 1),
+                Parameters.DELETE_SECRET, DELETE_SECRET))) {
             String first = newSlot() + "/1.bin";
             assertEquals(201, v2Put(server, first, new byte[size]).status());
             assertEquals(201, v2Put(server, newSlot() + "/2.bin", new byte[size]).status());
@@ -133,7 +133,7 @@ abstract class RetentionContract {
     void anUploadThatWouldLeaveLessThanMinFreeSpaceIs507BeforeItsBody() throws Exception {
         Path storage = sandbox.resolve("min-free");
         long wholeDisk = Files.getFileStore(sandbox).getTotalSpace();
-        try (TestServer server = start(storage, Map.of(UploadConfig.PARAM_MIN_FREE_SPACE, Long.toString(wholeDisk)))) {
+        try (TestServer server = start(storage, Map.of(Parameters.MIN_FREE_SPACE, Long.toString(wholeDisk)))) {
             String path = newSlot() + "/any.bin";
             Response put = RawHttp.request("PUT", url(path) + "?v=" + tokens.sign(TokenProtocol.V, path, 1, null))
                     .header("Content-Length", 1).send(server.port());
@@ -167,8 +167,8 @@ abstract class RetentionContract {
 
     private TestServer start(Path storage, Map<String, String> extra) throws Exception {
         Map<String, String> parameters = new java.util.HashMap<>(extra);
-        parameters.put(UploadConfig.PARAM_SECRET, SECRET);
-        parameters.put(UploadConfig.PARAM_STORAGE_DIR, storage.toString());
+        parameters.put(Parameters.SECRET, SECRET);
+        parameters.put(Parameters.STORAGE_DIR, storage.toString());
         TestServer server = container().start(parameters, true);
         assertTrue(server.started(), server.startFailure());
         return server;

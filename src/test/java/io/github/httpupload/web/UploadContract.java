@@ -1,8 +1,8 @@
 package io.github.httpupload.web;
 
 import io.github.httpupload.testsupport.StorageLayout;
-import io.github.httpupload.config.TokenProtocol;
-import io.github.httpupload.config.UploadConfig;
+import io.github.httpupload.auth.TokenProtocol;
+import io.github.httpupload.config.Parameters;
 import io.github.httpupload.testsupport.LogCapture;
 import io.github.httpupload.testsupport.RawHttp;
 import io.github.httpupload.testsupport.SmallFileSystem;
@@ -72,9 +72,9 @@ abstract class UploadContract {
         sandbox = Files.createTempDirectory("upload-contract");
         storage = sandbox.resolve("storage");
         server = container().start(Map.of(
-                UploadConfig.PARAM_SECRET, SECRET,
-                UploadConfig.PARAM_STORAGE_DIR, storage.toString(),
-                UploadConfig.PARAM_MAX_FILE_SIZE, Long.toString(MAX_FILE_SIZE)), true);
+                Parameters.SECRET, SECRET,
+                Parameters.STORAGE_DIR, storage.toString(),
+                Parameters.MAX_FILE_SIZE, Long.toString(MAX_FILE_SIZE)), true);
         assertTrue(server.started(), "the service did not start");
     }
 
@@ -372,9 +372,9 @@ abstract class UploadContract {
     @Test
     void onlyTheConfiguredProtocolsAreAccepted() throws Exception {
         try (TestServer v2Only = container().start(Map.of(
-                UploadConfig.PARAM_SECRET, SECRET,
-                UploadConfig.PARAM_STORAGE_DIR, sandbox.resolve("v2-only").toString(),
-                UploadConfig.PARAM_PROTOCOLS, "v2"), true)) {
+                Parameters.SECRET, SECRET,
+                Parameters.STORAGE_DIR, sandbox.resolve("v2-only").toString(),
+                Parameters.PROTOCOLS, "v2"), true)) {
             assertTrue(v2Only.started());
             String path = newSlot() + "/typed.txt";
             byte[] content = bytes("v2 only");
@@ -464,8 +464,8 @@ abstract class UploadContract {
             Assumptions.assumeTrue(disk.unavailableBecause() == null, disk.unavailableBecause());
             Path storage = disk.path().resolve("storage");
             try (TestServer small = container().start(Map.of(
-                    UploadConfig.PARAM_SECRET, SECRET,
-                    UploadConfig.PARAM_STORAGE_DIR, storage.toString()), true)) {
+                    Parameters.SECRET, SECRET,
+                    Parameters.STORAGE_DIR, storage.toString()), true)) {
                 assertTrue(small.started());
                 String first = newSlot() + "/first.bin";
                 byte[] big = new byte[2_500_000];
@@ -541,9 +541,9 @@ abstract class UploadContract {
     void aTricklingClientIsEndedWith408AndLeavesNothing() throws Exception {
         Path slowStorage = sandbox.resolve("slow-storage");
         try (TestServer strict = container().start(Map.of(
-                UploadConfig.PARAM_SECRET, SECRET,
-                UploadConfig.PARAM_STORAGE_DIR, slowStorage.toString(),
-                UploadConfig.PARAM_UPLOAD_IDLE_TIMEOUT, "1"), true)) {
+                Parameters.SECRET, SECRET,
+                Parameters.STORAGE_DIR, slowStorage.toString(),
+                Parameters.UPLOAD_IDLE_TIMEOUT, "1"), true)) {
             assertTrue(strict.started());
             String path = newSlot() + "/trickle.bin";
             int length = 100_000;
@@ -872,10 +872,10 @@ abstract class UploadContract {
     @Test
     void configuredOriginsAreEchoedAndOthersGetNoCorsHeaders() throws Exception {
         try (TestServer restricted = container().start(Map.of(
-                UploadConfig.PARAM_SECRET, SECRET,
-                UploadConfig.PARAM_STORAGE_DIR, sandbox.resolve("cors-storage").toString(),
-                UploadConfig.PARAM_CORS_ALLOWED_ORIGINS, "https://chat.example.org, https://web.example.net:8443",
-                UploadConfig.PARAM_CORS_MAX_AGE, "600"), true)) {
+                Parameters.SECRET, SECRET,
+                Parameters.STORAGE_DIR, sandbox.resolve("cors-storage").toString(),
+                Parameters.CORS_ALLOWED_ORIGINS, "https://chat.example.org, https://web.example.net:8443",
+                Parameters.CORS_MAX_AGE, "600"), true)) {
             assertTrue(restricted.started());
             String target = url(newSlot() + "/x.txt");
 
@@ -901,8 +901,8 @@ abstract class UploadContract {
     void withoutTheFilterEveryPutIsForbidden() throws Exception {
         Path otherStorage = sandbox.resolve("no-filter-storage");
         try (TestServer unguarded = container().start(Map.of(
-                UploadConfig.PARAM_SECRET, SECRET,
-                UploadConfig.PARAM_STORAGE_DIR, otherStorage.toString()), false)) {
+                Parameters.SECRET, SECRET,
+                Parameters.STORAGE_DIR, otherStorage.toString()), false)) {
             assertTrue(unguarded.started());
             String path = newSlot() + "/sneaky.txt";
             byte[] content = bytes("sneaky");

@@ -1,7 +1,7 @@
 package io.github.httpupload.web;
 
-import io.github.httpupload.config.TokenProtocol;
-import io.github.httpupload.config.UploadConfig;
+import io.github.httpupload.auth.TokenProtocol;
+import io.github.httpupload.config.Parameters;
 import io.github.httpupload.testsupport.LogCapture;
 import io.github.httpupload.testsupport.RawHttp;
 import io.github.httpupload.testsupport.SweeperThreads;
@@ -41,7 +41,7 @@ class WarDeploymentIT {
     @Test
     void theWarServesUploadsConfiguredOnlyByContextParameters() throws Exception {
         Path storage = dir.resolve("storage");
-        Tomcat tomcat = deploy(Map.of(UploadConfig.PARAM_SECRET, SECRET, UploadConfig.PARAM_STORAGE_DIR, storage.toString()));
+        Tomcat tomcat = deploy(Map.of(Parameters.SECRET, SECRET, Parameters.STORAGE_DIR, storage.toString()));
         try {
             int port = tomcat.getConnector().getLocalPort();
             String path = "4a771ac1-f0b2-4a4a-9700-f2a26fa2bb67/très cool.txt";
@@ -64,7 +64,7 @@ class WarDeploymentIT {
 
     @Test
     void theWarRefusesToStartWithoutASecret() throws Exception {
-        Tomcat tomcat = deploy(Map.of(UploadConfig.PARAM_STORAGE_DIR, dir.resolve("storage").toString()));
+        Tomcat tomcat = deploy(Map.of(Parameters.STORAGE_DIR, dir.resolve("storage").toString()));
         try {
             Context context = (Context) tomcat.getHost().findChild("/upload");
             assertTrue(context.getState() != LifecycleState.STARTED, "the webapp started without a secret");
@@ -87,7 +87,7 @@ class WarDeploymentIT {
         Thread first;
         Thread second;
         try (LogCapture capture = new LogCapture(java.util.logging.Level.WARNING)) {
-            Tomcat tomcat = deploy(Map.of(UploadConfig.PARAM_SECRET, SECRET, UploadConfig.PARAM_STORAGE_DIR, storage.toString()));
+            Tomcat tomcat = deploy(Map.of(Parameters.SECRET, SECRET, Parameters.STORAGE_DIR, storage.toString()));
             Context context = (Context) tomcat.getHost().findChild("/upload");
             try {
                 first = SweeperThreads.awaitOne(storage);

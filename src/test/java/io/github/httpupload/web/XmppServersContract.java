@@ -1,8 +1,8 @@
 package io.github.httpupload.web;
 
 import io.github.httpupload.testsupport.StorageLayout;
-import io.github.httpupload.config.TokenProtocol;
-import io.github.httpupload.config.UploadConfig;
+import io.github.httpupload.auth.TokenProtocol;
+import io.github.httpupload.config.Parameters;
 import io.github.httpupload.testsupport.LogCapture;
 import io.github.httpupload.testsupport.RawHttp;
 import io.github.httpupload.testsupport.RawHttp.Response;
@@ -66,9 +66,9 @@ abstract class XmppServersContract {
         storage = sandbox.resolve("storage");
         server = container().start(Map.of(
                 // Secret rotation: the current secret first, the previous one on a second line.
-                UploadConfig.PARAM_SECRET, NEW_SECRET + "\n" + OLD_SECRET,
-                UploadConfig.PARAM_DELETE_SECRET, DELETE_SECRET,
-                UploadConfig.PARAM_STORAGE_DIR, storage.toString()), true);
+                Parameters.SECRET, NEW_SECRET + "\n" + OLD_SECRET,
+                Parameters.DELETE_SECRET, DELETE_SECRET,
+                Parameters.STORAGE_DIR, storage.toString()), true);
         assertTrue(server.started(), server.startFailure());
     }
 
@@ -231,9 +231,9 @@ abstract class XmppServersContract {
     @Test
     void whenBearerIsTheOnlyProtocolAMissingTokenIs401AndQueryTokensAreRefused() throws Exception {
         try (TestServer bearerOnly = container().start(Map.of(
-                UploadConfig.PARAM_SECRET, NEW_SECRET,
-                UploadConfig.PARAM_PROTOCOLS, "bearer",
-                UploadConfig.PARAM_STORAGE_DIR, sandbox.resolve("bearer-only").toString()), true)) {
+                Parameters.SECRET, NEW_SECRET,
+                Parameters.PROTOCOLS, "bearer",
+                Parameters.STORAGE_DIR, sandbox.resolve("bearer-only").toString()), true)) {
             String path = newSlot() + "/f.txt";
             byte[] content = bytes("hello");
             Response none = RawHttp.request("PUT", url(path)).body(content).send(bearerOnly.port());
@@ -249,9 +249,9 @@ abstract class XmppServersContract {
     @Test
     void whenBearerIsNotEnabledABearerTokenIsRefused() throws Exception {
         try (TestServer hmacOnly = container().start(Map.of(
-                UploadConfig.PARAM_SECRET, NEW_SECRET,
-                UploadConfig.PARAM_PROTOCOLS, "v,v2",
-                UploadConfig.PARAM_STORAGE_DIR, sandbox.resolve("hmac-only").toString()), true)) {
+                Parameters.SECRET, NEW_SECRET,
+                Parameters.PROTOCOLS, "v,v2",
+                Parameters.STORAGE_DIR, sandbox.resolve("hmac-only").toString()), true)) {
             String slot = newSlot();
             byte[] content = bytes("hello");
             Response put = RawHttp.request("PUT", url(slot + "/f.txt"))
@@ -334,8 +334,8 @@ abstract class XmppServersContract {
         assertTrue(options.header("Allow").contains("DELETE"), options.header("Allow"));
 
         try (TestServer withoutDelete = container().start(Map.of(
-                UploadConfig.PARAM_SECRET, NEW_SECRET,
-                UploadConfig.PARAM_STORAGE_DIR, sandbox.resolve("without-delete").toString()), true)) {
+                Parameters.SECRET, NEW_SECRET,
+                Parameters.STORAGE_DIR, sandbox.resolve("without-delete").toString()), true)) {
             String path = newSlot() + "/f.txt";
             assertEquals(201, RawHttp.request("PUT", url(path) + "?v=" + current.sign(TokenProtocol.V, path, 1, null))
                     .body(new byte[1]).send(withoutDelete.port()).status());
@@ -366,12 +366,12 @@ abstract class XmppServersContract {
         }
         try (LogCapture capture = new LogCapture(java.util.logging.Level.ALL)) {
             for (Map<String, String> bad : List.of(
-                    Map.of(UploadConfig.PARAM_SECRET, NEW_SECRET + "\n" + OLD_SECRET + "\nthird secret",
-                            UploadConfig.PARAM_STORAGE_DIR, sandbox.resolve("bad-1").toString()),
-                    Map.of(UploadConfig.PARAM_SECRET, NEW_SECRET + "\n\n" + OLD_SECRET,
-                            UploadConfig.PARAM_STORAGE_DIR, sandbox.resolve("bad-2").toString()),
-                    Map.of(UploadConfig.PARAM_SECRET, NEW_SECRET, UploadConfig.PARAM_DELETE_SECRET, DELETE_SECRET,
-                            UploadConfig.PARAM_EXPIRE_AFTER, "30 days", UploadConfig.PARAM_STORAGE_DIR, sandbox.resolve("bad-3").toString()))) {
+                    Map.of(Parameters.SECRET, NEW_SECRET + "\n" + OLD_SECRET + "\nthird secret",
+                            Parameters.STORAGE_DIR, sandbox.resolve("bad-1").toString()),
+                    Map.of(Parameters.SECRET, NEW_SECRET + "\n\n" + OLD_SECRET,
+                            Parameters.STORAGE_DIR, sandbox.resolve("bad-2").toString()),
+                    Map.of(Parameters.SECRET, NEW_SECRET, Parameters.DELETE_SECRET, DELETE_SECRET,
+                            Parameters.EXPIRE_AFTER, "30 days", Parameters.STORAGE_DIR, sandbox.resolve("bad-3").toString()))) {
                 try (TestServer refused = container().start(bad, true)) {
                     assertFalse(refused.started());
                     startFailures.add(refused.startFailure());
@@ -379,9 +379,9 @@ abstract class XmppServersContract {
             }
             secrets.add("third secret");
             try (TestServer logged = container().start(Map.of(
-                    UploadConfig.PARAM_SECRET, NEW_SECRET + "\n" + OLD_SECRET,
-                    UploadConfig.PARAM_DELETE_SECRET, DELETE_SECRET,
-                    UploadConfig.PARAM_STORAGE_DIR, sandbox.resolve("logged").toString()), true)) {
+                    Parameters.SECRET, NEW_SECRET + "\n" + OLD_SECRET,
+                    Parameters.DELETE_SECRET, DELETE_SECRET,
+                    Parameters.STORAGE_DIR, sandbox.resolve("logged").toString()), true)) {
                 String slot = newSlot();
                 byte[] content = bytes("logged");
                 String good = older.bearer(slot, "f.txt", content.length, "text/plain", soon(), null);
