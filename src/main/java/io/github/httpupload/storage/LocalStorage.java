@@ -235,8 +235,9 @@ public final class LocalStorage implements Storage {
     public void close() {
     }
 
+    /** The storage directory. */
     @Override
     public String toString() {
-        return "local storage in " + layout;
+        return layout.toString();
     }
 }

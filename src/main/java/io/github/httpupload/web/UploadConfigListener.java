@@ -1,6 +1,5 @@
 package io.github.httpupload.web;
 
-import io.github.httpupload.config.ConfigException;
 import io.github.httpupload.config.ParameterReader;
 import io.github.httpupload.config.ParameterSource;
 import io.github.httpupload.storage.Storage;
@@ -14,6 +13,7 @@ import jakarta.servlet.ServletContextListener;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.time.Clock;
+import java.util.Optional;
 
 /**
  * The one owner of the webapp's storage: opens it (and starts its {@link Sweeper}) when the webapp
@@ -61,13 +61,8 @@ public final class UploadConfigListener implements ServletContextListener {
         }
     }
 
-    /** The storage the listener opened; fails with the way out when the listener is not registered. */
-    static Storage storageOf(ServletContext context) {
-        if (context.getAttribute(STORAGE_ATTRIBUTE) instanceof Storage storage) {
-            return storage;
-        }
-        throw new ConfigException("UploadServlet has no storage: register the listener " + UploadConfigListener.class.getName()
-                + " in web.xml (<listener><listener-class>" + UploadConfigListener.class.getName()
-                + "</listener-class></listener>); it opens the storage once for the whole webapp");
+    /** The storage the listener opened; empty when the listener is not registered. */
+    static Optional<Storage> storageOf(ServletContext context) {
+        return context.getAttribute(STORAGE_ATTRIBUTE) instanceof Storage storage ? Optional.of(storage) : Optional.empty();
     }
 }

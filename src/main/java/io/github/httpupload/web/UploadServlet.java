@@ -12,6 +12,7 @@ import io.github.httpupload.storage.NewFile;
 import io.github.httpupload.storage.Storage;
 import io.github.httpupload.storage.StorageFullException;
 import jakarta.servlet.ServletException;
+import jakarta.servlet.UnavailableException;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
@@ -61,7 +62,14 @@ public class UploadServlet extends HttpServlet {
             }
             ParameterSource parameters = ServletParameters.of(getServletConfig());
             UploadServletSettings settings = UploadServletSettings.from(parameters);
-            storage = UploadConfigListener.storageOf(getServletContext());
+            storage = UploadConfigListener.storageOf(getServletContext()).orElse(null);
+            if (storage == null) {
+                String message = getServletName() + " has no storage: register the listener " + UploadConfigListener.class.getName()
+                        + " in web.xml (<listener><listener-class>" + UploadConfigListener.class.getName()
+                        + "</listener-class></listener>); it opens the storage once for the whole webapp";
+                LOG.log(Level.ERROR, message);
+                throw new UnavailableException(message); // permanently: the container answers 503, without a stack trace
+            }
             LOG.log(Level.INFO, "http-upload-servlet {0}: {1}", getServletName(), settings);
             uploadIdleTimeout = settings.uploadIdleTimeout();
             downloads = new DownloadHandler(storage, Clock.systemUTC());

@@ -41,6 +41,7 @@ class PrefixMappedServletTest {
         Context context = tomcat.addContext("/upload", Files.createDirectories(dir.resolve("docroot")).toString());
         TomcatTestServer.addContextXmlParameters(context, Map.of(
                 Parameters.SECRET, SECRET, Parameters.STORAGE_DIR, storage.toString()));
+        context.addApplicationListener(UploadConfigListener.class.getName());
         FilterDef filter = new FilterDef();
         filter.setFilterName("auth");
         filter.setFilterClass(HmacAuthFilter.class.getName());

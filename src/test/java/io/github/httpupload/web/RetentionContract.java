@@ -75,12 +75,33 @@ abstract class RetentionContract {
             // (Not asserting a 200 in between: on a stalled machine the file may be gone already.)
             assertEquals(201, put(server, putUrl, content).status());
 
-            awaitStatus(server, path, status -> status == 410, "the expired file was not swept");
-
-            assertFalse(Files.exists(StorageLayout.storedFile(storage, path)));
+            awaitStatus(server, path, status -> status == 410, "the expired file is still served");
+            awaitGone(StorageLayout.storedFile(storage, path), "the expired file was not swept");
             UploadContract.assertPlainTextError(410, put(server, putUrl, content)); // the replay is refused
             // Past the tombstone's retention the path is forgotten, like one never used.
             awaitStatus(server, path, status -> status == 404, "the tombstone was not purged");
+        }
+    }
+
+    @Test
+    void expiryHoldsAtOnceWhateverTheSweepInterval() throws Exception {
+        Path storage = sandbox.resolve("expiry-without-sweep");
+        // The sweep runs at start and then only after an hour: expiry must not wait for it.
+        try (TestServer server = start(storage, Map.of(Parameters.EXPIRE_AFTER, "PT2S", Parameters.DELETE_SECRET, DELETE_SECRET))) {
+            String path = newSlot() + "/short-lived.txt";
+            byte[] content = bytes("gone in two seconds");
+            String putUrl = url(path) + "?v2=" + tokens.sign(TokenProtocol.V2, path, content.length, "text/plain");
+            assertEquals(201, put(server, putUrl, content).status());
+
+            awaitStatus(server, path, status -> status == 410, "the expired file is still served");
+
+            assertTrue(Files.exists(StorageLayout.storedFile(storage, path)), "no sweep ran, so its bytes are still on disk");
+            assertEquals(410, RawHttp.request("HEAD", url(path)).send(server.port()).status());
+            UploadContract.assertPlainTextError(410, put(server, putUrl, content)); // as after a sweep, not 409
+            Response delete = RawHttp.request("DELETE", url(path) + "?token=" + tokens.deleteToken(path, DELETE_SECRET))
+                    .send(server.port());
+            assertEquals(404, delete.status(), delete.text()); // as for a file deleted already
+            assertEquals(410, get(server, path).status());
         }
     }
 
@@ -202,6 +223,14 @@ abstract class RetentionContract {
             Thread.sleep(100);
         }
         fail(message + " (last status " + status + ")");
+    }
+
+    /** Waits until the sweep has deleted {@code file}, for at most 30 s. */
+    private static void awaitGone(Path file, String message) throws Exception {
+        for (int attempt = 0; attempt < 300 && Files.exists(file); attempt++) {
+            Thread.sleep(100);
+        }
+        assertFalse(Files.exists(file), message);
     }
 
     private static void assertTemporaryDirectoryEmpty(Path storage) throws IOException {
