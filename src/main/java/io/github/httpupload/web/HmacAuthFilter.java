@@ -57,7 +57,7 @@ public class HmacAuthFilter extends HttpFilter {
             LOG.log(Level.ERROR, e.getMessage());
             throw new ServletException(e.getMessage(), e);
         }
-        LOG.log(Level.INFO, "http-upload-servlet {0}: {1}", filterConfig.getFilterName(), config);
+        LOG.log(Level.INFO, "http-upload-servlet HmacAuthFilter [{0}]: {1}", filterConfig.getFilterName(), config);
         verifier = new HmacTokenVerifier(config.hmacKeys());
         bearerVerifier = new BearerTokenVerifier(verifier);
     }

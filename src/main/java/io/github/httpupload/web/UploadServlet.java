@@ -70,7 +70,7 @@ public class UploadServlet extends HttpServlet {
                 LOG.log(Level.ERROR, message);
                 throw new UnavailableException(message); // permanently: the container answers 503, without a stack trace
             }
-            LOG.log(Level.INFO, "http-upload-servlet {0}: {1}", getServletName(), settings);
+            LOG.log(Level.INFO, "http-upload-servlet UploadServlet [{0}]: {1}", getServletName(), settings);
             uploadIdleTimeout = settings.uploadIdleTimeout();
             downloads = new DownloadHandler(storage, Clock.systemUTC());
             deleteEnabled = settings.deleteEnabled();

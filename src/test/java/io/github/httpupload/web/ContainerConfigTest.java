@@ -91,8 +91,8 @@ class ContainerConfigTest {
             String log = server.startLog();
             // Each component logs what it uses, once: the storage, the token filter, the servlet.
             assertEquals(1, log.lines().filter(l -> l.contains("http-upload-servlet storage:")).count(), log);
-            assertEquals(1, log.lines().filter(l -> l.contains("http-upload-servlet HmacAuthFilter:")).count(), log);
-            assertEquals(1, log.lines().filter(l -> l.contains("http-upload-servlet UploadServlet:")).count(), log);
+            assertEquals(1, log.lines().filter(l -> l.contains("http-upload-servlet HmacAuthFilter [")).count(), log);
+            assertEquals(1, log.lines().filter(l -> l.contains("http-upload-servlet UploadServlet [")).count(), log);
             assertTrue(log.contains("httpupload.storageDir=" + dir.resolve("good")), log);
             assertTrue(log.contains("unknown configuration parameter [httpupload.maxFilesize]"), log);
             assertFalse(log.contains(SECRET), log);

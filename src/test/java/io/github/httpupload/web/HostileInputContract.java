@@ -1134,7 +1134,7 @@ abstract class HostileInputContract {
                 + responses.stream().map(Response::status).toList());
         assertTrue(leaks.isEmpty(), containerName() + ": " + leaks);
         // The capture saw what it was meant to see.
-        assertTrue(log.contains("http-upload-servlet HmacAuthFilter:") && log.contains("secret=(set)"), abbreviate(log, 2000));
+        assertTrue(log.contains("http-upload-servlet HmacAuthFilter [") && log.contains("secret=(set)"), abbreviate(log, 2000));
         assertTrue(log.contains("Invalid configuration parameter") || String.join("\n", startFailures).contains("Invalid configuration parameter"),
                 abbreviate(log, 2000));
         assertTrue(log.contains("the signed string was"), "the FINE line of a rejected token was not captured");
