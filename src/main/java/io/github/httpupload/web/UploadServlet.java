@@ -12,7 +12,6 @@ import io.github.httpupload.storage.NewFile;
 import io.github.httpupload.storage.Storage;
 import io.github.httpupload.storage.StorageFullException;
 import jakarta.servlet.ServletException;
-import jakarta.servlet.UnavailableException;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
@@ -30,7 +29,7 @@ import java.util.Set;
  * or DELETE that did not pass through the filter is refused: forgetting the mapping fails closed.
  * The storage is the one {@link UploadConfigListener} opened for the webapp: a servlet never opens
  * one of its own (two quotas, two caches and two sweepers on one directory), so storage parameters
- * are context parameters only, and without the listener the servlet does not start.
+ * are context parameters only, and without the listener the servlet answers every request with 503.
  */
 public class UploadServlet extends HttpServlet {
 
@@ -67,8 +66,10 @@ public class UploadServlet extends HttpServlet {
                 String message = getServletName() + " has no storage: register the listener " + UploadConfigListener.class.getName()
                         + " in web.xml (<listener><listener-class>" + UploadConfigListener.class.getName()
                         + "</listener-class></listener>); it opens the storage once for the whole webapp";
+                // Not UnavailableException: containers answer a permanently unavailable servlet with
+                // their HTML 404 page, which a chat client reports as "file not found".
                 LOG.log(Level.ERROR, message);
-                throw new UnavailableException(message); // permanently: the container answers 503, without a stack trace
+                return;
             }
             LOG.log(Level.INFO, "http-upload-servlet UploadServlet [{0}]: {1}", getServletName(), settings);
             uploadIdleTimeout = settings.uploadIdleTimeout();
@@ -83,6 +84,11 @@ public class UploadServlet extends HttpServlet {
 
     @Override
     protected void service(HttpServletRequest request, HttpServletResponse response) throws IOException {
+        if (storage == null) { // no listener: logged at start; every request gets a plain 503
+            Responses.error(request, response, HttpServletResponse.SC_SERVICE_UNAVAILABLE,
+                    "Service unavailable: the upload service is not set up (see the server log)", true);
+            return;
+        }
         try {
             switch (request.getMethod()) {
                 case "GET" -> downloads.serve(request, response, true);
