@@ -181,6 +181,18 @@ abstract class XmppServersContract {
     }
 
     @Test
+    void aBearerTokenIsRefusedDuringItsExpSecond() throws IOException {
+        // RFC 7519 §4.1.4: not accepted on or after exp, a whole second. Over real time this holds
+        // the end-to-end answer; the exact instant is BearerTokenExpiryTest's.
+        String slot = newSlot();
+        byte[] content = bytes("on the dot");
+        Instant thisSecond = Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
+        Response put = bearerPut(slot, "dot.txt", content,
+                current.bearer(slot, "dot.txt", content.length, "text/plain", thisSecond, null));
+        UploadContract.assertPlainTextError(410, put);
+    }
+
+    @Test
     void aBearerTokenForAnotherSlotOrNameIs400() throws IOException {
         String slot = newSlot();
         byte[] content = bytes("wrong place");
