@@ -1,5 +1,5 @@
 #!/bin/bash
-# Sweep cost: what FileStore.sweep (the hourly expiry sweep) and FileStore.open's start-up count
+# Sweep cost: what Storage.sweep (the hourly expiry sweep) and LocalStorage.open's start-up count
 # cost with many stored files, against walks that only stat the same tree (du, a Java walk).
 # The work is done by src/test/java/io/github/httpupload/dev/SweepBenchmark.java; see
 # bench/README.md ("Sweep cost") for what each row means.
@@ -119,7 +119,7 @@ done
 mkdir -p "$RESULTS_DIR"
 REPORT=$RESULTS_DIR/sweep-$(date '+%Y-%m-%d_%H%M%S').md
 {
-    echo "# Sweep cost: FileStore.sweep and FileStore.open against a stat-only walk"
+    echo "# Sweep cost: LocalStorage.sweep and LocalStorage.open against a stat-only walk"
     echo
     echo "| | |"
     echo "|---|---|"
