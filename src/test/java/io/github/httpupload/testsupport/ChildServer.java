@@ -30,12 +30,19 @@ public final class ChildServer implements AutoCloseable {
 
     /** Starts the service with {@code secret} on storage {@code storage}; {@code jvmOptions} go first. */
     public static ChildServer start(Path storage, String secret, Path log, String... jvmOptions) throws Exception {
+        return start(storage, secret, log, java.util.Map.of(), jvmOptions);
+    }
+
+    /** As {@link #start(Path, String, Path, String...)}, with {@code environment} added to the child's (LANG, for example). */
+    public static ChildServer start(Path storage, String secret, Path log, java.util.Map<String, String> environment,
+                                    String... jvmOptions) throws Exception {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.addAll(List.of(jvmOptions));
         command.addAll(List.of("-Dhttpupload.dev.port=0", "-Dhttpupload.dev.storage=" + storage,
                 "-cp", System.getProperty("java.class.path"), DevServer.class.getName()));
         ProcessBuilder launch = new ProcessBuilder(command).redirectError(log.toFile());
+        launch.environment().putAll(environment);
         launch.environment().put("HTTPUPLOAD_SECRET", secret);
         Process process = launch.start();
         try {
