@@ -3,15 +3,19 @@ package io.github.httpupload.storage;
 import io.github.httpupload.config.ConfigException;
 import io.github.httpupload.config.ParameterReader;
 import io.github.httpupload.config.ParameterSource;
+import io.github.httpupload.storage.s3.S3Settings;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 import static io.github.httpupload.config.Parameters.EXPIRE_AFTER;
 import static io.github.httpupload.config.Parameters.FSYNC;
 import static io.github.httpupload.config.Parameters.MAX_STORAGE_SIZE;
 import static io.github.httpupload.config.Parameters.MIN_FREE_SPACE;
+import static io.github.httpupload.config.Parameters.STORAGE;
 import static io.github.httpupload.config.Parameters.STORAGE_DIR;
 import static io.github.httpupload.config.Parameters.SWEEP_INTERVAL;
 import static io.github.httpupload.config.Parameters.TOMBSTONE_RETENTION;
@@ -33,9 +37,10 @@ public final class StorageSettings {
     private final Duration expireAfter;
     private final Duration tombstoneRetention;
     private final Duration sweepInterval;
+    private final S3Settings s3;
 
     private StorageSettings(Path storageDir, boolean fsync, long maxStorageSize, long minFreeSpace,
-                            Duration expireAfter, Duration tombstoneRetention, Duration sweepInterval) {
+                            Duration expireAfter, Duration tombstoneRetention, Duration sweepInterval, S3Settings s3) {
         this.storageDir = storageDir;
         this.fsync = fsync;
         this.maxStorageSize = maxStorageSize;
@@ -43,31 +48,64 @@ public final class StorageSettings {
         this.expireAfter = expireAfter;
         this.tombstoneRetention = tombstoneRetention;
         this.sweepInterval = sweepInterval;
+        this.s3 = s3;
     }
 
     /** Files in {@code storageDir}, synced, unlimited, kept (and remembered after deletion) forever. */
     public static StorageSettings in(Path storageDir) {
-        return new StorageSettings(storageDir, true, UNLIMITED, 0, null, null, DEFAULT_SWEEP_INTERVAL);
+        return new StorageSettings(storageDir, true, UNLIMITED, 0, null, null, DEFAULT_SWEEP_INTERVAL, null);
+    }
+
+    /** Files in an S3 bucket, kept (and remembered after deletion) forever. */
+    public static StorageSettings inBucket(S3Settings s3) {
+        return new StorageSettings(null, true, UNLIMITED, 0, null, null, DEFAULT_SWEEP_INTERVAL, s3);
     }
 
     public static StorageSettings from(ParameterSource source) {
         ParameterReader reader = new ParameterReader(source);
-        Path dir = reader.absolutePath(STORAGE_DIR);
-        if (dir == null) {
-            throw new ConfigException("Missing configuration parameter [" + STORAGE_DIR
-                    + "]: set it to an absolute directory path where uploaded files are kept");
+        String backend = reader.string(STORAGE);
+        StorageSettings base;
+        if (backend == null || backend.equals("local")) {
+            Path dir = reader.absolutePath(STORAGE_DIR);
+            if (dir == null) {
+                throw new ConfigException("Missing configuration parameter [" + STORAGE_DIR
+                        + "]: set it to an absolute directory path where uploaded files are kept");
+            }
+            base = in(dir)
+                    .withFsync(reader.bool(FSYNC, true))
+                    .withMaxStorageSize(reader.number(MAX_STORAGE_SIZE, UNLIMITED, 1, Long.MAX_VALUE,
+                            "expected a positive whole number of bytes"))
+                    .withMinFreeSpace(reader.number(MIN_FREE_SPACE, 0, 0, Long.MAX_VALUE,
+                            "expected a whole number of bytes, 0 or more"));
+        } else if (backend.equals("s3")) {
+            for (String local : List.of(STORAGE_DIR, FSYNC, MAX_STORAGE_SIZE, MIN_FREE_SPACE)) {
+                if (reader.string(local) != null) {
+                    throw new ConfigException("Configuration parameter [" + local + "] cannot hold with [" + STORAGE
+                            + "] value [s3]: " + WHY_NOT_WITH_S3.get(local) + "; remove it");
+                }
+            }
+            base = inBucket(S3Settings.from(reader));
+        } else {
+            throw ConfigException.badValue(STORAGE, backend, "expected local (a directory, the default) or s3");
         }
         Duration expireAfter = reader.duration(EXPIRE_AFTER, null, Duration.ofSeconds(1));
-        return in(dir)
-                .withFsync(reader.bool(FSYNC, true))
-                .withMaxStorageSize(reader.number(MAX_STORAGE_SIZE, UNLIMITED, 1, Long.MAX_VALUE,
-                        "expected a positive whole number of bytes"))
-                .withMinFreeSpace(reader.number(MIN_FREE_SPACE, 0, 0, Long.MAX_VALUE,
-                        "expected a whole number of bytes, 0 or more"))
+        return base
                 .withExpireAfter(expireAfter)
                 // Default: a deleted file's URLs answer 410 for as long as the file itself lived.
                 .withTombstoneRetention(reader.duration(TOMBSTONE_RETENTION, expireAfter, Duration.ZERO))
                 .withSweepInterval(reader.duration(SWEEP_INTERVAL, DEFAULT_SWEEP_INTERVAL, Duration.ofSeconds(1)));
+    }
+
+    private static final Map<String, String> WHY_NOT_WITH_S3 = Map.of(
+            STORAGE_DIR, "the files are kept in the bucket",
+            FSYNC, "the store decides durability (a stored object is acknowledged once it is durable)",
+            MAX_STORAGE_SIZE, "several instances share one bucket, and a total across them cannot be enforced"
+                    + " without a shared counter; set a quota on the bucket in the store instead",
+            MIN_FREE_SPACE, "a bucket has no free space to keep; set a quota on the bucket in the store instead");
+
+    /** The bucket, when the files are kept in S3; empty for a local directory. */
+    public Optional<S3Settings> s3() {
+        return Optional.ofNullable(s3);
     }
 
     public Path storageDir() {
@@ -105,33 +143,39 @@ public final class StorageSettings {
     }
 
     public StorageSettings withFsync(boolean value) {
-        return new StorageSettings(storageDir, value, maxStorageSize, minFreeSpace, expireAfter, tombstoneRetention, sweepInterval);
+        return new StorageSettings(storageDir, value, maxStorageSize, minFreeSpace, expireAfter, tombstoneRetention, sweepInterval, s3);
     }
 
     public StorageSettings withMaxStorageSize(long bytes) {
-        return new StorageSettings(storageDir, fsync, bytes, minFreeSpace, expireAfter, tombstoneRetention, sweepInterval);
+        return new StorageSettings(storageDir, fsync, bytes, minFreeSpace, expireAfter, tombstoneRetention, sweepInterval, s3);
     }
 
     public StorageSettings withMinFreeSpace(long bytes) {
-        return new StorageSettings(storageDir, fsync, maxStorageSize, bytes, expireAfter, tombstoneRetention, sweepInterval);
+        return new StorageSettings(storageDir, fsync, maxStorageSize, bytes, expireAfter, tombstoneRetention, sweepInterval, s3);
     }
 
     /** {@code null}: files never expire by age. */
     public StorageSettings withExpireAfter(Duration value) {
-        return new StorageSettings(storageDir, fsync, maxStorageSize, minFreeSpace, value, tombstoneRetention, sweepInterval);
+        return new StorageSettings(storageDir, fsync, maxStorageSize, minFreeSpace, value, tombstoneRetention, sweepInterval, s3);
     }
 
     /** {@code null}: forever; zero: tombstones off. */
     public StorageSettings withTombstoneRetention(Duration value) {
-        return new StorageSettings(storageDir, fsync, maxStorageSize, minFreeSpace, expireAfter, value, sweepInterval);
+        return new StorageSettings(storageDir, fsync, maxStorageSize, minFreeSpace, expireAfter, value, sweepInterval, s3);
     }
 
     public StorageSettings withSweepInterval(Duration value) {
-        return new StorageSettings(storageDir, fsync, maxStorageSize, minFreeSpace, expireAfter, tombstoneRetention, value);
+        return new StorageSettings(storageDir, fsync, maxStorageSize, minFreeSpace, expireAfter, tombstoneRetention, value, s3);
     }
 
     @Override
     public String toString() {
+        if (s3 != null) {
+            return STORAGE + "=s3, " + s3
+                    + ", " + EXPIRE_AFTER + "=" + (expireAfter == null ? "(never)" : expireAfter)
+                    + ", " + TOMBSTONE_RETENTION + "=" + (tombstoneRetention == null ? "(forever)" : tombstoneRetention)
+                    + ", " + SWEEP_INTERVAL + "=" + sweepInterval;
+        }
         return STORAGE_DIR + "=" + storageDir
                 + ", " + FSYNC + "=" + fsync
                 + ", " + MAX_STORAGE_SIZE + "=" + (maxStorageSize == UNLIMITED ? "(unlimited)" : maxStorageSize)
