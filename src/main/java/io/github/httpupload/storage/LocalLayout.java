@@ -3,14 +3,11 @@ package io.github.httpupload.storage;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.nio.channels.FileChannel;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
@@ -32,7 +29,6 @@ import java.util.regex.Pattern;
 final class LocalLayout {
 
     private static final System.Logger LOG = System.getLogger(LocalLayout.class.getName());
-    private static final MessageDigest SHA_256 = sha256();
     private static final String TEMP_SUFFIX = ".part";
     private static final Pattern TEMPORARY_NAME =
             Pattern.compile("(probe-)?[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\\.part");
@@ -71,7 +67,7 @@ final class LocalLayout {
 
     /** The hex SHA-256 of a slot path: its name on disk. */
     static String hash(String slotPath) {
-        return HexFormat.of().formatHex(digest().digest(slotPath.getBytes(StandardCharsets.UTF_8)));
+        return StorageKey.of(slotPath);
     }
 
     Path stored(String hash) {
@@ -169,25 +165,6 @@ final class LocalLayout {
     private static void requireRealDirectory(Path directory) throws IOException {
         if (isLink(directory) || !Files.isDirectory(directory, LinkOption.NOFOLLOW_LINKS)) {
             throw new IOException(directory + " must be a directory, not a symbolic link");
-        }
-    }
-
-    /** A fresh SHA-256 digest: cloning the prototype skips the provider look-up of getInstance. */
-    private static MessageDigest digest() {
-        try {
-            return (MessageDigest) SHA_256.clone();
-        } catch (CloneNotSupportedException e) {
-            throw new IllegalStateException(e); // checked when the prototype was made
-        }
-    }
-
-    private static MessageDigest sha256() {
-        try {
-            MessageDigest prototype = MessageDigest.getInstance("SHA-256");
-            prototype.clone();
-            return prototype;
-        } catch (NoSuchAlgorithmException | CloneNotSupportedException e) {
-            throw new IllegalStateException("SHA-256 is not available", e);
         }
     }
 

@@ -2,6 +2,7 @@ package io.github.httpupload.storage;
 
 import io.github.httpupload.config.ConfigException;
 import io.github.httpupload.config.Parameters;
+import io.github.httpupload.storage.s3.S3Storage;
 
 import java.io.IOException;
 import java.time.Clock;
@@ -14,6 +15,10 @@ public final class Storages {
 
     /** @throws ConfigException the storage cannot be used; the message names the parameter and value */
     public static Storage open(StorageSettings settings, Clock clock) {
+        if (settings.s3().isPresent()) {
+            S3Storage s3 = S3Storage.open(settings, clock); // fails with a message naming the parameter
+            return new CachingStorage(s3, s3.expiry(), clock, CachingStorage.DEFAULT_BUDGET_BYTES, CachingStorage.DEFAULT_TTL);
+        }
         try {
             LocalStorage local = LocalStorage.open(settings, clock);
             return new CachingStorage(local, local.expiry(), clock, CachingStorage.DEFAULT_BUDGET_BYTES, CachingStorage.DEFAULT_TTL);

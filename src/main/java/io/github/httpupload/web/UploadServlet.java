@@ -11,6 +11,7 @@ import io.github.httpupload.storage.IncompleteUploadException;
 import io.github.httpupload.storage.NewFile;
 import io.github.httpupload.storage.Storage;
 import io.github.httpupload.storage.StorageFullException;
+import io.github.httpupload.storage.StorageUnavailableException;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
@@ -42,6 +43,9 @@ public class UploadServlet extends HttpServlet {
     private static final Set<String> STORAGE_PARAMETERS = Set.of(Parameters.STORAGE_DIR, Parameters.FSYNC,
             Parameters.MAX_STORAGE_SIZE, Parameters.MIN_FREE_SPACE, Parameters.EXPIRE_AFTER,
             Parameters.TOMBSTONE_RETENTION, Parameters.SWEEP_INTERVAL);
+
+    /** When a client may try again after the storage failed (an object store restarting, throttling). */
+    private static final String RETRY_AFTER_SECONDS = "10";
 
     private transient Storage storage;
     private transient int uploadIdleTimeout;
@@ -110,6 +114,11 @@ public class UploadServlet extends HttpServlet {
                 // client takes a truncated body for a whole one.
                 LOG.log(Level.DEBUG, "Response to {0} {1} ended early: {2}", request.getMethod(), request.getRequestURI(), e);
                 throw e;
+            } else if (e instanceof StorageUnavailableException) {
+                LOG.log(Level.WARNING, "Answered {0} {1} with 503: {2}", request.getMethod(), request.getRequestURI(), e.getMessage());
+                response.setHeader("Retry-After", RETRY_AFTER_SECONDS);
+                Responses.error(request, response, HttpServletResponse.SC_SERVICE_UNAVAILABLE,
+                        "The storage is unavailable; try again later", true);
             } else {
                 LOG.log(Level.ERROR, "Failed to answer " + request.getMethod() + " " + request.getRequestURI(), e);
                 Responses.error(request, response, HttpServletResponse.SC_INTERNAL_SERVER_ERROR, "Internal error", true);

@@ -1,0 +1,391 @@
+package io.github.httpupload.storage.s3;
+
+import io.github.httpupload.auth.SlotPath;
+import io.github.httpupload.config.ConfigException;
+import io.github.httpupload.config.Parameters;
+import io.github.httpupload.storage.AlreadyStoredException;
+import io.github.httpupload.storage.ExpiryPolicy;
+import io.github.httpupload.storage.FileDeletedException;
+import io.github.httpupload.storage.Lookup;
+import io.github.httpupload.storage.NewFile;
+import io.github.httpupload.storage.Storage;
+import io.github.httpupload.storage.StorageKey;
+import io.github.httpupload.storage.StorageSettings;
+import io.github.httpupload.storage.StorageUnavailableException;
+import software.amazon.awssdk.core.ResponseInputStream;
+import software.amazon.awssdk.core.exception.SdkException;
+import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.http.ContentStreamProvider;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.GetObjectResponse;
+import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
+import software.amazon.awssdk.services.s3.model.S3Exception;
+import software.amazon.awssdk.services.s3.model.S3Object;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InterruptedIOException;
+import java.io.OutputStream;
+import java.lang.System.Logger.Level;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * Files as objects in an S3-compatible bucket, with every promise of the local directory. Keys
+ * under the prefix: {@code files/<sha-256 of the slot path>} (the file, its metadata as
+ * {@code x-amz-meta-*}), {@code gone/<hash>} (an empty tombstone, dated by its LastModified),
+ * {@code expiring/<epoch second>-<hash>} (a marker for a file whose own expiry comes before
+ * {@code expireAfter}, so the sweep finds it by listing, not by reading every object).
+ * Never-overwrite rests on {@code PutObject} with {@code If-None-Match: *} alone, which the start
+ * proves the store honours. Stateless: several instances may share one bucket and prefix.
+ */
+public final class S3Storage implements Storage {
+
+    private static final System.Logger LOG = System.getLogger(S3Storage.class.getName());
+    private static final int COPY_BUFFER = 64 * 1024;
+
+    private final S3Client s3;
+    private final S3Settings settings;
+    private final String bucket;
+    private final ExpiryPolicy expiry;
+    /** {@code null}: files do not expire by age. */
+    private final Duration expireAfter;
+    /** {@code null}: forever; zero: tombstones off. */
+    private final Duration tombstoneRetention;
+
+    private S3Storage(S3Client s3, S3Settings settings, ExpiryPolicy expiry, Duration expireAfter, Duration tombstoneRetention) {
+        this.s3 = s3;
+        this.settings = settings;
+        this.bucket = settings.bucket();
+        this.expiry = expiry;
+        this.expireAfter = expireAfter;
+        this.tombstoneRetention = tombstoneRetention;
+    }
+
+    /**
+     * Opens the bucket {@code settings} name and proves it usable: reachable, the credentials
+     * accepted, and an existing object never overwritten.
+     *
+     * @throws ConfigException naming the parameter (and value) that is wrong
+     */
+    public static S3Storage open(StorageSettings settings, Clock clock) {
+        S3Settings s3Settings = settings.s3().orElseThrow(() -> new IllegalArgumentException("not an S3 storage"));
+        S3Client client = S3Clients.create(s3Settings);
+        S3Storage storage = new S3Storage(client, s3Settings,
+                new ExpiryPolicy(settings.expireAfter().orElse(null), clock),
+                settings.expireAfter().orElse(null), settings.tombstoneRetention().orElse(null));
+        try {
+            S3StartChecks.run(client, s3Settings, storage.key("probe/" + UUID.randomUUID()));
+        } catch (RuntimeException e) {
+            client.close();
+            throw e;
+        }
+        return storage;
+    }
+
+    public ExpiryPolicy expiry() {
+        return expiry;
+    }
+
+    S3Settings settings() {
+        return settings;
+    }
+
+    @Override
+    public void store(NewFile file, InputStream body) throws IOException {
+        String hash = StorageKey.of(file.path());
+        String key = fileKey(hash);
+        Optional<S3StoredObject> existing = head(key);
+        if (existing.isPresent()) {
+            if (!expiry.isExpired(existing.get().deleteAt())) {
+                throw new AlreadyStoredException(); // cheap early answer; If-None-Match below is the real guard
+            }
+            remove(hash); // expired: what the sweep would do, then go on as after it
+        }
+        if (tombstonesEnabled() && exists(tombstoneKey(hash))) {
+            throw new FileDeletedException();
+        }
+        Instant now = expiry.now();
+        Instant deleteAt = expiry.deleteAt(now, file.expiresAt());
+        if (deleteAt != null && (expireAfter == null || deleteAt.isBefore(now.plus(expireAfter)))) {
+            // Before the file: a marker without a file is harmless, a file without its marker is swept late.
+            putEmpty(expiringKey(deleteAt, hash), false);
+        }
+        ExactLengthBody exact = new ExactLengthBody(body, file.length());
+        AtomicBoolean opened = new AtomicBoolean();
+        ContentStreamProvider once = () -> {
+            if (!opened.compareAndSet(false, true)) {
+                throw new IllegalStateException("an upload body cannot be sent twice");
+            }
+            return exact;
+        };
+        try {
+            s3.putObject(b -> b.bucket(bucket).key(key).ifNoneMatch("*").contentLength(file.length())
+                            .contentType(file.contentType()).metadata(S3Metadata.of(file, now).encode()),
+                    RequestBody.fromContentProvider(once, file.length(), file.contentType()));
+        } catch (SdkException e) {
+            if (exact.failure() != null) {
+                throw exact.failure();
+            }
+            if (e instanceof S3Exception refused && (refused.statusCode() == 412 || refused.statusCode() == 409)) {
+                throw new AlreadyStoredException();
+            }
+            throw unavailable("storing " + key, e);
+        }
+    }
+
+    @Override
+    public Lookup open(SlotPath path) throws IOException {
+        String hash = StorageKey.of(path);
+        Optional<S3StoredObject> file = head(fileKey(hash));
+        if (file.isPresent() && !expiry.isExpired(file.get().deleteAt())) {
+            return Lookup.found(file.get());
+        }
+        // Past its deletion time a file answers as after the sweep that will delete it.
+        return file.isPresent() && tombstonesEnabled() || tombstonesEnabled() && exists(tombstoneKey(hash))
+                ? Lookup.GONE : Lookup.ABSENT;
+    }
+
+    @Override
+    public boolean delete(SlotPath path) throws IOException {
+        String hash = StorageKey.of(path);
+        Optional<S3StoredObject> file = head(fileKey(hash));
+        if (file.isEmpty()) {
+            return false;
+        }
+        boolean expired = expiry.isExpired(file.get().deleteAt());
+        return remove(hash) && !expired; // an expired file was deleted already, as far as anyone can tell
+    }
+
+    /**
+     * Deletes the file, remembering the deletion first (unless tombstones are off). The tombstone
+     * is written with If-None-Match: of several instances deleting at once, one counts the deletion.
+     *
+     * @return whether this call made the deletion (false: another one came first)
+     */
+    private boolean remove(String hash) throws IOException {
+        boolean first = true;
+        if (tombstonesEnabled()) {
+            first = putEmpty(tombstoneKey(hash), true);
+            if (!first) {
+                putEmpty(tombstoneKey(hash), false); // dated now, as the local backend does
+            }
+        }
+        try {
+            s3.deleteObject(b -> b.bucket(bucket).key(fileKey(hash)));
+        } catch (SdkException e) {
+            throw unavailable("deleting " + fileKey(hash), e);
+        }
+        return first;
+    }
+
+    @Override
+    public SweepResult sweep() throws IOException {
+        Instant now = expiry.now();
+        long[] counts = new long[4]; // deleted, deletedBytes, kept, keptBytes
+        sweepMarkers(now, counts);
+        for (S3Object object : list("files/")) {
+            checkInterrupted();
+            boolean byAge = expireAfter != null && !now.isBefore(object.lastModified().plus(expireAfter));
+            if (byAge && remove(object.key().substring(key("files/").length()))) {
+                counts[0]++;
+                counts[1] += object.size();
+            } else if (!byAge) {
+                counts[2]++;
+                counts[3] += object.size();
+            }
+        }
+        int purged = purgeTombstones(now);
+        return new SweepResult((int) counts[0], counts[1], purged, (int) counts[2], counts[3]);
+    }
+
+    /** Files whose own expiry has come, found by their markers (listed in time order). */
+    private void sweepMarkers(Instant now, long[] counts) throws IOException {
+        String markerPrefix = key("expiring/");
+        for (S3Object marker : list("expiring/")) {
+            checkInterrupted();
+            String name = marker.key().substring(markerPrefix.length());
+            int dash = name.indexOf('-');
+            long second;
+            try {
+                second = Long.parseLong(name.substring(0, Math.max(dash, 0)));
+            } catch (NumberFormatException e) {
+                LOG.log(Level.WARNING, "Skipping {0} in the sweep: not an expiry marker", marker.key());
+                continue;
+            }
+            if (Instant.ofEpochSecond(second).isAfter(now)) {
+                break; // the rest are later
+            }
+            String hash = name.substring(dash + 1);
+            Optional<S3StoredObject> file = head(fileKey(hash));
+            if (file.isPresent() && expiry.isExpired(file.get().deleteAt()) && remove(hash)) {
+                counts[0]++;
+                counts[1] += file.get().size();
+            }
+            deleteQuietly(marker.key());
+        }
+    }
+
+    private int purgeTombstones(Instant now) throws IOException {
+        if (tombstoneRetention == null || tombstoneRetention.isZero()) {
+            return 0;
+        }
+        Instant cutoff = now.minus(tombstoneRetention);
+        int purged = 0;
+        for (S3Object tombstone : list("gone/")) {
+            checkInterrupted();
+            if (tombstone.lastModified().isBefore(cutoff)) {
+                deleteQuietly(tombstone.key());
+                purged++;
+            }
+        }
+        return purged;
+    }
+
+    /** Streams content bytes {@code start} to {@code end} (exclusive) of the object {@code key} as it was at {@code eTag}. */
+    void copyRange(String key, String eTag, long start, long end, OutputStream out) throws IOException {
+        ResponseInputStream<GetObjectResponse> in;
+        try {
+            in = s3.getObject(b -> b.bucket(bucket).key(key).ifMatch(eTag).range("bytes=" + start + "-" + (end - 1)));
+        } catch (SdkException e) {
+            throw unavailable("reading " + key, e);
+        }
+        boolean complete = false;
+        try {
+            byte[] buffer = new byte[COPY_BUFFER];
+            long left = end - start;
+            while (left > 0) {
+                int n = in.read(buffer, 0, (int) Math.min(buffer.length, left));
+                if (n < 0) {
+                    throw new IOException("the store ended " + key + " " + left + " bytes early");
+                }
+                out.write(buffer, 0, n);
+                left -= n;
+            }
+            complete = true;
+        } finally {
+            if (!complete) {
+                in.abort(); // the client went away or the store failed: drop the connection, do not drain it
+            }
+            in.close();
+        }
+    }
+
+    private Optional<S3StoredObject> head(String key) throws IOException {
+        HeadObjectResponse head;
+        try {
+            head = s3.headObject(b -> b.bucket(bucket).key(key));
+        } catch (S3Exception e) {
+            if (e.statusCode() == 404) {
+                return Optional.empty();
+            }
+            throw unavailable("looking up " + key, e);
+        } catch (SdkException e) {
+            throw unavailable("looking up " + key, e);
+        }
+        Optional<S3Metadata> metadata = S3Metadata.decode(head.metadata());
+        if (metadata.isEmpty()) {
+            LOG.log(Level.WARNING, "Not serving {0}: an object without this service''s metadata", key);
+            return Optional.empty();
+        }
+        S3Metadata m = metadata.get();
+        return Optional.of(new S3StoredObject(this, key, head.eTag(), m, head.contentLength(),
+                Optional.ofNullable(expiry.deleteAt(m.storedAt(), m.expiresAt().orElse(null)))));
+    }
+
+    private boolean exists(String key) throws IOException {
+        try {
+            s3.headObject(b -> b.bucket(bucket).key(key));
+            return true;
+        } catch (S3Exception e) {
+            if (e.statusCode() == 404) {
+                return false;
+            }
+            throw unavailable("looking up " + key, e);
+        } catch (SdkException e) {
+            throw unavailable("looking up " + key, e);
+        }
+    }
+
+    /** Writes an empty object; with {@code onlyIfAbsent}, false when one was there already. */
+    private boolean putEmpty(String key, boolean onlyIfAbsent) throws IOException {
+        try {
+            s3.putObject(b -> {
+                b.bucket(bucket).key(key).contentLength(0L);
+                if (onlyIfAbsent) {
+                    b.ifNoneMatch("*");
+                }
+            }, RequestBody.empty());
+            return true;
+        } catch (S3Exception e) {
+            if (onlyIfAbsent && (e.statusCode() == 412 || e.statusCode() == 409)) {
+                return false;
+            }
+            throw unavailable("writing " + key, e);
+        } catch (SdkException e) {
+            throw unavailable("writing " + key, e);
+        }
+    }
+
+    private void deleteQuietly(String key) {
+        try {
+            s3.deleteObject(b -> b.bucket(bucket).key(key));
+        } catch (SdkException e) {
+            LOG.log(Level.WARNING, "Could not delete {0}; the next sweep tries again: {1}", key, e.getMessage());
+        }
+    }
+
+    private Iterable<S3Object> list(String under) throws IOException {
+        try {
+            return s3.listObjectsV2Paginator(b -> b.bucket(bucket).prefix(key(under))).contents();
+        } catch (SdkException e) {
+            throw unavailable("listing " + key(under), e);
+        }
+    }
+
+    private static void checkInterrupted() throws InterruptedIOException {
+        if (Thread.currentThread().isInterrupted()) {
+            throw new InterruptedIOException("the sweep was interrupted");
+        }
+    }
+
+    private boolean tombstonesEnabled() {
+        return tombstoneRetention == null || !tombstoneRetention.isZero();
+    }
+
+    private String key(String name) {
+        return settings.prefix() + name;
+    }
+
+    private String fileKey(String hash) {
+        return key("files/" + hash);
+    }
+
+    private String tombstoneKey(String hash) {
+        return key("gone/" + hash);
+    }
+
+    private String expiringKey(Instant deleteAt, String hash) {
+        return key(String.format("expiring/%012d-%s", deleteAt.getEpochSecond(), hash));
+    }
+
+    private StorageUnavailableException unavailable(String what, SdkException e) {
+        String status = e instanceof S3Exception s3e ? " (HTTP " + s3e.statusCode() + ")" : "";
+        return new StorageUnavailableException("The object store at " + settings.endpointName() + " failed "
+                + what + status + ": " + e.getMessage(), e);
+    }
+
+    @Override
+    public void close() {
+        s3.close();
+    }
+
+    @Override
+    public String toString() {
+        return "s3://" + bucket + "/" + settings.prefix() + " at " + settings.endpointName();
+    }
+}
