@@ -56,6 +56,11 @@ final class ExactLengthBody extends FilterInputStream {
         return false;
     }
 
+    /** How many bytes the store has taken so far. */
+    long received() {
+        return received;
+    }
+
     /** The body's own failure, as the storage reports it; {@code null} when the body was fine. */
     IncompleteUploadException failure() {
         return failure == null ? null : new IncompleteUploadException(received, length, failure);

@@ -26,12 +26,23 @@ final class S3Clients {
     }
 
     /**
-     * A client for the service's requests. No retries: an upload body is the client's request
-     * stream and cannot be sent twice, and for the rest the XMPP client retries (503 carries
-     * Retry-After). Checksums {@code WHEN_REQUIRED}: the SDK's default CRC trailers are refused
-     * by stores other than AWS.
+     * A client for requests that can be sent again (no body, or one in memory): the SDK's
+     * standard retries, which also cover a kept-alive connection the store closed meanwhile.
      */
     static S3Client create(S3Settings settings) {
+        return create(settings, AwsRetryStrategy.standardRetryStrategy());
+    }
+
+    /**
+     * A client for uploads: no retries, because an upload body is the client's request stream
+     * and cannot be sent twice (the XMPP client retries after 503 and Retry-After).
+     */
+    static S3Client forUploads(S3Settings settings) {
+        return create(settings, AwsRetryStrategy.doNotRetry());
+    }
+
+    /** Checksums {@code WHEN_REQUIRED}: the SDK's default CRC trailers are refused by stores other than AWS. */
+    private static S3Client create(S3Settings settings, software.amazon.awssdk.retries.api.RetryStrategy retries) {
         S3ClientBuilder builder = S3Client.builder()
                 .httpClientBuilder(UrlConnectionHttpClient.builder()
                         .connectionTimeout(CONNECT_TIMEOUT)
@@ -41,7 +52,7 @@ final class S3Clients {
                 .credentialsProvider(credentials(settings))
                 .requestChecksumCalculation(RequestChecksumCalculation.WHEN_REQUIRED)
                 .responseChecksumValidation(ResponseChecksumValidation.WHEN_REQUIRED)
-                .overrideConfiguration(o -> o.retryStrategy(AwsRetryStrategy.doNotRetry()));
+                .overrideConfiguration(o -> o.retryStrategy(retries));
         settings.endpoint().ifPresent(builder::endpointOverride);
         return builder.build();
     }

@@ -15,7 +15,6 @@ import io.github.httpupload.storage.StorageUnavailableException;
 import software.amazon.awssdk.core.ResponseInputStream;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.core.sync.RequestBody;
-import software.amazon.awssdk.http.ContentStreamProvider;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.GetObjectResponse;
 import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
@@ -32,7 +31,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
 import java.util.UUID;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * Files as objects in an S3-compatible bucket, with every promise of the local directory. Keys
@@ -49,6 +47,8 @@ public final class S3Storage implements Storage {
     private static final int COPY_BUFFER = 64 * 1024;
 
     private final S3Client s3;
+    /** Without retries, for upload bodies, which cannot be read twice. */
+    private final S3Client uploads;
     private final S3Settings settings;
     private final String bucket;
     private final ExpiryPolicy expiry;
@@ -57,8 +57,10 @@ public final class S3Storage implements Storage {
     /** {@code null}: forever; zero: tombstones off. */
     private final Duration tombstoneRetention;
 
-    private S3Storage(S3Client s3, S3Settings settings, ExpiryPolicy expiry, Duration expireAfter, Duration tombstoneRetention) {
+    private S3Storage(S3Client s3, S3Client uploads, S3Settings settings, ExpiryPolicy expiry, Duration expireAfter,
+                      Duration tombstoneRetention) {
         this.s3 = s3;
+        this.uploads = uploads;
         this.settings = settings;
         this.bucket = settings.bucket();
         this.expiry = expiry;
@@ -75,13 +77,13 @@ public final class S3Storage implements Storage {
     public static S3Storage open(StorageSettings settings, Clock clock) {
         S3Settings s3Settings = settings.s3().orElseThrow(() -> new IllegalArgumentException("not an S3 storage"));
         S3Client client = S3Clients.create(s3Settings);
-        S3Storage storage = new S3Storage(client, s3Settings,
+        S3Storage storage = new S3Storage(client, S3Clients.forUploads(s3Settings), s3Settings,
                 new ExpiryPolicy(settings.expireAfter().orElse(null), clock),
                 settings.expireAfter().orElse(null), settings.tombstoneRetention().orElse(null));
         try {
             S3StartChecks.run(client, s3Settings, storage.key("probe/" + UUID.randomUUID()));
         } catch (RuntimeException e) {
-            client.close();
+            storage.close();
             throw e;
         }
         return storage;
@@ -116,25 +118,24 @@ public final class S3Storage implements Storage {
             putEmpty(expiringKey(deleteAt, hash), false);
         }
         ExactLengthBody exact = new ExactLengthBody(body, file.length());
-        AtomicBoolean opened = new AtomicBoolean();
-        ContentStreamProvider once = () -> {
-            if (!opened.compareAndSet(false, true)) {
-                throw new IllegalStateException("an upload body cannot be sent twice");
+        for (int attempt = 1; ; attempt++) {
+            try {
+                uploads.putObject(b -> b.bucket(bucket).key(key).ifNoneMatch("*").contentLength(file.length())
+                                .contentType(file.contentType()).metadata(S3Metadata.of(file, now).encode()),
+                        RequestBody.fromContentProvider(() -> exact, file.length(), file.contentType()));
+                return;
+            } catch (SdkException e) {
+                if (exact.failure() != null) {
+                    throw exact.failure();
+                }
+                if (e instanceof S3Exception refused && (refused.statusCode() == 412 || refused.statusCode() == 409)) {
+                    throw new AlreadyStoredException();
+                }
+                // Not one byte of the body taken yet (a kept-alive connection the store had closed): once more.
+                if (attempt > 1 || exact.received() > 0) {
+                    throw unavailable("storing " + key, e);
+                }
             }
-            return exact;
-        };
-        try {
-            s3.putObject(b -> b.bucket(bucket).key(key).ifNoneMatch("*").contentLength(file.length())
-                            .contentType(file.contentType()).metadata(S3Metadata.of(file, now).encode()),
-                    RequestBody.fromContentProvider(once, file.length(), file.contentType()));
-        } catch (SdkException e) {
-            if (exact.failure() != null) {
-                throw exact.failure();
-            }
-            if (e instanceof S3Exception refused && (refused.statusCode() == 412 || refused.statusCode() == 409)) {
-                throw new AlreadyStoredException();
-            }
-            throw unavailable("storing " + key, e);
         }
     }
 
@@ -190,17 +191,26 @@ public final class S3Storage implements Storage {
         sweepMarkers(now, counts);
         for (S3Object object : list("files/")) {
             checkInterrupted();
-            boolean byAge = expireAfter != null && !now.isBefore(object.lastModified().plus(expireAfter));
-            if (byAge && remove(object.key().substring(key("files/").length()))) {
-                counts[0]++;
-                counts[1] += object.size();
-            } else if (!byAge) {
+            // The listing's LastModified (the store's clock) only picks candidates; the file's own
+            // metadata decides, on this service's clock, so a live file is never swept.
+            boolean candidate = expireAfter != null && !now.isBefore(object.lastModified().plus(expireAfter));
+            if (candidate && expired(object.key())) {
+                if (remove(object.key().substring(key("files/").length()))) {
+                    counts[0]++;
+                    counts[1] += object.size();
+                }
+            } else {
                 counts[2]++;
                 counts[3] += object.size();
             }
         }
         int purged = purgeTombstones(now);
         return new SweepResult((int) counts[0], counts[1], purged, (int) counts[2], counts[3]);
+    }
+
+    private boolean expired(String fileKey) throws IOException {
+        Optional<S3StoredObject> file = head(fileKey);
+        return file.isPresent() && expiry.isExpired(file.get().deleteAt());
     }
 
     /** Files whose own expiry has come, found by their markers (listed in time order). */
@@ -382,6 +392,7 @@ public final class S3Storage implements Storage {
     @Override
     public void close() {
         s3.close();
+        uploads.close();
     }
 
     @Override
