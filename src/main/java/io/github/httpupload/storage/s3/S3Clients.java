@@ -9,8 +9,10 @@ import software.amazon.awssdk.core.checksums.RequestChecksumCalculation;
 import software.amazon.awssdk.core.checksums.ResponseChecksumValidation;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.retries.api.RetryStrategy;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.S3ClientBuilder;
+import software.amazon.awssdk.services.s3.S3Configuration;
 import software.amazon.awssdk.services.s3.presigner.S3Presigner;
 
 import java.time.Duration;
@@ -30,25 +32,31 @@ final class S3Clients {
      * standard retries, which also cover a kept-alive connection the store closed meanwhile.
      */
     static S3Client create(S3Settings settings) {
-        return create(settings, AwsRetryStrategy.standardRetryStrategy());
+        return create(settings, AwsRetryStrategy.standardRetryStrategy(), false);
     }
 
     /**
      * A client for uploads: no retries, because an upload body is the client's request stream
-     * and cannot be sent twice (the XMPP client retries after 503 and Retry-After).
+     * and cannot be sent twice (the XMPP client retries after 503 and Retry-After). Every upload,
+     * however small, asks {@code Expect: 100-continue}: a kept-alive connection the store has
+     * closed meanwhile then fails before the first body byte is read, so the one retry in
+     * {@link S3Storage} can safely reopen it, and a refusal comes before the body is sent.
      */
     static S3Client forUploads(S3Settings settings) {
-        return create(settings, AwsRetryStrategy.doNotRetry());
+        return create(settings, AwsRetryStrategy.doNotRetry(), true);
     }
 
     /** Checksums {@code WHEN_REQUIRED}: the SDK's default CRC trailers are refused by stores other than AWS. */
-    private static S3Client create(S3Settings settings, software.amazon.awssdk.retries.api.RetryStrategy retries) {
+    private static S3Client create(S3Settings settings, RetryStrategy retries, boolean alwaysExpectContinue) {
         S3ClientBuilder builder = S3Client.builder()
                 .httpClientBuilder(UrlConnectionHttpClient.builder()
                         .connectionTimeout(CONNECT_TIMEOUT)
                         .socketTimeout(SOCKET_TIMEOUT))
                 .region(Region.of(settings.region()))
-                .forcePathStyle(settings.pathStyle())
+                .serviceConfiguration(S3Configuration.builder()
+                        .pathStyleAccessEnabled(settings.pathStyle())
+                        .expectContinueThresholdInBytes(alwaysExpectContinue ? 0L : null)
+                        .build())
                 .credentialsProvider(credentials(settings))
                 .requestChecksumCalculation(RequestChecksumCalculation.WHEN_REQUIRED)
                 .responseChecksumValidation(ResponseChecksumValidation.WHEN_REQUIRED)
@@ -61,7 +69,7 @@ final class S3Clients {
         S3Presigner.Builder builder = S3Presigner.builder()
                 .region(Region.of(settings.region()))
                 .credentialsProvider(credentials(settings))
-                .serviceConfiguration(software.amazon.awssdk.services.s3.S3Configuration.builder()
+                .serviceConfiguration(S3Configuration.builder()
                         .pathStyleAccessEnabled(settings.pathStyle()).build());
         settings.endpoint().ifPresent(builder::endpointOverride);
         return builder.build();

@@ -7,6 +7,8 @@ import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.S3Exception;
 
+import java.util.Map;
+
 import static io.github.httpupload.config.Parameters.S3_ACCESS_KEY_ID;
 import static io.github.httpupload.config.Parameters.S3_BUCKET;
 import static io.github.httpupload.config.Parameters.S3_ENDPOINT;
@@ -59,22 +61,17 @@ final class S3StartChecks {
         String consequence = "; without it an upload could replace another user's file. Use a store whose PutObject"
                 + " honours If-None-Match (AWS S3, Ceph RGW, SeaweedFS; see the README)";
         try {
-            put(s3, settings, key);
-        } catch (S3Exception e) {
-            throw new ConfigException(refusal + "refused a conditional write (If-None-Match: *) of a new object with HTTP "
-                    + e.statusCode() + consequence, e);
-        } catch (SdkException e) {
-            throw new ConfigException(refusal + "failed a write to bucket [" + settings.bucket() + "] (" + e.getMessage() + ")", e);
-        }
-        try {
-            put(s3, settings, key);
-            throw new ConfigException(refusal + "overwrote an existing object although the write said If-None-Match: *,"
-                    + " so it cannot keep the never-overwrite guarantee" + consequence);
-        } catch (S3Exception e) {
-            if (e.statusCode() != 412 && e.statusCode() != 409) {
-                throw new ConfigException(refusal + "answered HTTP " + e.statusCode() + " instead of 412 to an overwrite"
-                        + " with If-None-Match: *" + consequence, e);
+            if (!put(s3, settings, key)) {
+                throw new ConfigException(refusal + "refused a conditional write (If-None-Match: *) of a new object"
+                        + consequence);
             }
+            if (put(s3, settings, key)) {
+                throw new ConfigException(refusal + "overwrote an existing object although the write said If-None-Match: *,"
+                        + " so it cannot keep the never-overwrite guarantee" + consequence);
+            }
+        } catch (S3Exception e) {
+            throw new ConfigException(refusal + "answered HTTP " + e.statusCode() + " to a conditional write"
+                    + " (If-None-Match: *)" + consequence, e);
         } catch (SdkException e) {
             throw new ConfigException(refusal + "failed a write to bucket [" + settings.bucket() + "] (" + e.getMessage() + ")", e);
         } finally {
@@ -86,8 +83,9 @@ final class S3StartChecks {
         }
     }
 
-    private static void put(S3Client s3, S3Settings settings, String key) {
-        s3.putObject(b -> b.bucket(settings.bucket()).key(key).ifNoneMatch("*").contentType("text/plain"),
+    /** @return whether the write created the object (false: it was refused, the object exists) */
+    private static boolean put(S3Client s3, S3Settings settings, String key) {
+        return CreateOnce.put(s3, s3, settings.bucket(), key, CreateOnce.newWriteId(), Map.of(), b -> b.contentType("text/plain"),
                 RequestBody.fromString("http-upload-servlet overwrite probe"));
     }
 }

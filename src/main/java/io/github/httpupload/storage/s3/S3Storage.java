@@ -25,10 +25,14 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.InterruptedIOException;
 import java.io.OutputStream;
+import java.net.ConnectException;
+import java.net.SocketTimeoutException;
+import java.net.UnknownHostException;
 import java.lang.System.Logger.Level;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 
@@ -45,6 +49,8 @@ public final class S3Storage implements Storage {
 
     private static final System.Logger LOG = System.getLogger(S3Storage.class.getName());
     private static final int COPY_BUFFER = 64 * 1024;
+    /** One more than the idle connections the JDK keeps per store ({@code http.maxConnections}, 5). */
+    private static final int STALE_CONNECTION_RETRIES = 6;
 
     private final S3Client s3;
     /** Without retries, for upload bodies, which cannot be read twice. */
@@ -118,21 +124,23 @@ public final class S3Storage implements Storage {
             putEmpty(expiringKey(deleteAt, hash), false);
         }
         ExactLengthBody exact = new ExactLengthBody(body, file.length());
+        String writeId = CreateOnce.newWriteId(); // one for all attempts: a refusal of our own earlier attempt is ours
         for (int attempt = 1; ; attempt++) {
             try {
-                uploads.putObject(b -> b.bucket(bucket).key(key).ifNoneMatch("*").contentLength(file.length())
-                                .contentType(file.contentType()).metadata(S3Metadata.of(file, now).encode()),
+                boolean created = CreateOnce.put(uploads, s3, bucket, key, writeId, S3Metadata.of(file, now).encode(),
+                        b -> b.contentLength(file.length()).contentType(file.contentType()),
                         RequestBody.fromContentProvider(() -> exact, file.length(), file.contentType()));
+                if (!created) {
+                    throw new AlreadyStoredException();
+                }
                 return;
             } catch (SdkException e) {
                 if (exact.failure() != null) {
                     throw exact.failure();
                 }
-                if (e instanceof S3Exception refused && (refused.statusCode() == 412 || refused.statusCode() == 409)) {
-                    throw new AlreadyStoredException();
-                }
-                // Not one byte of the body taken yet (a kept-alive connection the store had closed): once more.
-                if (attempt > 1 || exact.received() > 0) {
+                // A kept-alive connection the store had closed fails on its first writes; the JDK
+                // keeps a few per store, so send again while the body can still be replayed.
+                if (attempt > STALE_CONNECTION_RETRIES || !lostConnection(e) || !exact.rewind()) {
                     throw unavailable("storing " + key, e);
                 }
             }
@@ -324,18 +332,11 @@ public final class S3Storage implements Storage {
     /** Writes an empty object; with {@code onlyIfAbsent}, false when one was there already. */
     private boolean putEmpty(String key, boolean onlyIfAbsent) throws IOException {
         try {
-            s3.putObject(b -> {
-                b.bucket(bucket).key(key).contentLength(0L);
-                if (onlyIfAbsent) {
-                    b.ifNoneMatch("*");
-                }
-            }, RequestBody.empty());
-            return true;
-        } catch (S3Exception e) {
-            if (onlyIfAbsent && (e.statusCode() == 412 || e.statusCode() == 409)) {
-                return false;
+            if (onlyIfAbsent) {
+                return CreateOnce.put(s3, s3, bucket, key, CreateOnce.newWriteId(), Map.of(), b -> b.contentLength(0L), RequestBody.empty());
             }
-            throw unavailable("writing " + key, e);
+            s3.putObject(b -> b.bucket(bucket).key(key).contentLength(0L), RequestBody.empty());
+            return true;
         } catch (SdkException e) {
             throw unavailable("writing " + key, e);
         }
@@ -381,6 +382,25 @@ public final class S3Storage implements Storage {
 
     private String expiringKey(Instant deleteAt, String hash) {
         return key(String.format("expiring/%012d-%s", deleteAt.getEpochSecond(), hash));
+    }
+
+    /**
+     * Whether a request failed because its connection broke (reset, closed, a write refused), as
+     * opposed to a store that cannot be reached, does not answer in time, or answered an error.
+     */
+    static boolean lostConnection(SdkException failure) {
+        if (failure instanceof S3Exception) {
+            return false;
+        }
+        boolean io = false;
+        for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+            if (cause instanceof ConnectException || cause instanceof SocketTimeoutException
+                    || cause instanceof UnknownHostException) {
+                return false;
+            }
+            io |= cause instanceof IOException;
+        }
+        return io;
     }
 
     private StorageUnavailableException unavailable(String what, SdkException e) {

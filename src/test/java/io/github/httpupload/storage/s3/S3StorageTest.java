@@ -15,6 +15,9 @@ import io.github.httpupload.testsupport.OverwritingS3Server;
 import io.github.httpupload.testsupport.S3ProxyServer;
 import io.github.httpupload.testsupport.TestClock;
 import org.junit.jupiter.api.BeforeAll;
+import software.amazon.awssdk.core.exception.SdkClientException;
+import software.amazon.awssdk.core.exception.SdkException;
+import software.amazon.awssdk.services.s3.model.S3Exception;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -23,7 +26,10 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.net.ConnectException;
 import java.net.ServerSocket;
+import java.net.SocketException;
+import java.net.SocketTimeoutException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -37,6 +43,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -300,6 +307,48 @@ class S3StorageTest {
                 assertEquals("kept", text(found(storage.open(kept))));
             }
         }
+    }
+
+    @Test
+    void uploadsRightAfterTheStoreRestartedAreStoredThoughEveryKeptAliveConnectionIsDead(@TempDir Path dir) throws Exception {
+        try (S3ProxyServer own = S3ProxyServer.start(dir)) {
+            S3Settings bucket = S3Settings.of(own.newBucket(), own.endpoint(), S3ProxyServer.ACCESS_KEY, S3ProxyServer.SECRET_KEY);
+            try (S3Storage storage = open(StorageSettings.inBucket(bucket))) {
+                // Five at once leave five kept-alive connections, the most the JDK keeps per store.
+                ExecutorService pool = Executors.newFixedThreadPool(5);
+                try {
+                    List<Future<Void>> before = new ArrayList<>();
+                    for (int i = 0; i < 5; i++) {
+                        SlotPath path = SlotPath.parse("4a771ac1/before-" + i + ".txt");
+                        before.add(pool.submit(() -> {
+                            storage.store(NewFile.of(path, 6, "text/plain"), stream("before"));
+                            return null;
+                        }));
+                    }
+                    for (Future<Void> f : before) {
+                        f.get(30, TimeUnit.SECONDS);
+                    }
+                } finally {
+                    pool.shutdownNow();
+                }
+                own.restart();
+
+                for (int i = 0; i < 3; i++) {
+                    SlotPath path = SlotPath.parse("4a771ac1/after-" + i + ".txt");
+                    storage.store(NewFile.of(path, 5, "text/plain"), stream("after"));
+                    assertEquals("after", text(found(storage.open(path))));
+                }
+            }
+        }
+    }
+
+    @Test
+    void onlyABrokenConnectionIsWorthAnotherAttempt() {
+        assertTrue(S3Storage.lostConnection(SdkClientException.create("wrapped", new IOException("Error writing request body to server"))));
+        assertTrue(S3Storage.lostConnection(SdkClientException.create("wrapped", new SocketException("Connection reset"))));
+        assertFalse(S3Storage.lostConnection(SdkClientException.create("down", new ConnectException("Connection refused"))));
+        assertFalse(S3Storage.lostConnection(SdkClientException.create("slow", new SocketTimeoutException("Read timed out"))));
+        assertFalse(S3Storage.lostConnection((SdkException) S3Exception.builder().statusCode(503).message("SlowDown").build()));
     }
 
     @Test
