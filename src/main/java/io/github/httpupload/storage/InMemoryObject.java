@@ -3,6 +3,7 @@ package io.github.httpupload.storage;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.net.URI;
 import java.time.Instant;
 import java.util.Optional;
 
@@ -56,6 +57,11 @@ final class InMemoryObject implements StoredObject {
     @Override
     public Optional<String> uploader() {
         return stored.uploader();
+    }
+
+    @Override
+    public Optional<URI> directDownload(String contentType, String contentDisposition) {
+        return stored.directDownload(contentType, contentDisposition);
     }
 
     @Override

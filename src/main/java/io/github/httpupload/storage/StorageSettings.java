@@ -5,6 +5,7 @@ import io.github.httpupload.config.ParameterReader;
 import io.github.httpupload.config.ParameterSource;
 import io.github.httpupload.storage.s3.S3Settings;
 
+import java.math.BigInteger;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -13,6 +14,7 @@ import java.util.Optional;
 
 import static io.github.httpupload.config.Parameters.EXPIRE_AFTER;
 import static io.github.httpupload.config.Parameters.FSYNC;
+import static io.github.httpupload.config.Parameters.MAX_FILE_SIZE;
 import static io.github.httpupload.config.Parameters.MAX_STORAGE_SIZE;
 import static io.github.httpupload.config.Parameters.MIN_FREE_SPACE;
 import static io.github.httpupload.config.Parameters.STORAGE;
@@ -84,6 +86,13 @@ public final class StorageSettings {
                             + "] value [s3]: " + WHY_NOT_WITH_S3.get(local) + "; remove it");
                 }
             }
+            // An upload is one PutObject (the only write whose If-None-Match every store honours): 5 GiB at most.
+            String maxFileSize = reader.string(MAX_FILE_SIZE);
+            if (maxFileSize != null && maxFileSize.matches("[0-9]{1,30}")
+                    && new BigInteger(maxFileSize).compareTo(BigInteger.valueOf(MAX_S3_OBJECT_SIZE)) > 0) {
+                throw ConfigException.badValue(MAX_FILE_SIZE, maxFileSize, "with [" + STORAGE
+                        + "] value [s3] an upload is stored with one PutObject, which takes 5 GiB (5368709120 bytes) at most");
+            }
             base = inBucket(S3Settings.from(reader));
         } else {
             throw ConfigException.badValue(STORAGE, backend, "expected local (a directory, the default) or s3");
@@ -95,6 +104,9 @@ public final class StorageSettings {
                 .withTombstoneRetention(reader.duration(TOMBSTONE_RETENTION, expireAfter, Duration.ZERO))
                 .withSweepInterval(reader.duration(SWEEP_INTERVAL, DEFAULT_SWEEP_INTERVAL, Duration.ofSeconds(1)));
     }
+
+    /** The largest object one {@code PutObject} stores (AWS's limit; Ceph and SeaweedFS default to it). */
+    public static final long MAX_S3_OBJECT_SIZE = 5L * 1024 * 1024 * 1024;
 
     private static final Map<String, String> WHY_NOT_WITH_S3 = Map.of(
             STORAGE_DIR, "the files are kept in the bucket",

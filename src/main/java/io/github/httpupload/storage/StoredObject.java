@@ -2,6 +2,7 @@ package io.github.httpupload.storage;
 
 import java.io.IOException;
 import java.io.OutputStream;
+import java.net.URI;
 import java.time.Instant;
 import java.util.Optional;
 
@@ -35,6 +36,15 @@ public interface StoredObject {
      * content is better written by {@link #writeTo} (held in memory, or not in a local file at all).
      */
     default Optional<FileRegion> fileRegion() {
+        return Optional.empty();
+    }
+
+    /**
+     * A URL where a client fetches the content straight from the store, answering with the given
+     * {@code Content-Type} and {@code Content-Disposition}; empty when downloads go through the
+     * service (the default, and the local directory's only way).
+     */
+    default Optional<URI> directDownload(String contentType, String contentDisposition) {
         return Optional.empty();
     }
 

@@ -12,6 +12,7 @@ import jakarta.servlet.http.HttpServletResponse;
 
 import java.io.IOException;
 import java.lang.System.Logger.Level;
+import java.net.URI;
 import java.time.Clock;
 import java.util.Optional;
 
@@ -80,6 +81,9 @@ final class DownloadHandler {
             }
         }
 
+        if (withBody && redirected(response, file)) {
+            return;
+        }
         // Range is defined for GET only (RFC 9110 §14.2); HEAD describes the whole file.
         ByteRange range = withBody && Preconditions.rangeAllowed(request, etag, lastModified)
                 ? ByteRange.parse(request.getHeader("Range"), size) : null;
@@ -105,6 +109,23 @@ final class DownloadHandler {
         if (!sendfile(request, response, file, range)) {
             file.writeTo(response.getOutputStream(), range.start(), range.end());
         }
+    }
+
+    /**
+     * Sends the client to the store itself when the storage offers that (presigned S3 downloads):
+     * the store then answers the range, with the stored type and this service's disposition. Not
+     * cached: the URL stops working when its signature expires.
+     */
+    private static boolean redirected(HttpServletResponse response, StoredObject file) {
+        String disposition = DownloadHeaders.contentDisposition(file.contentType(), SlotPath.fileNameOf(file.slotPath()));
+        Optional<URI> direct = file.directDownload(file.contentType(), disposition);
+        if (direct.isEmpty()) {
+            return false;
+        }
+        response.setStatus(HttpServletResponse.SC_FOUND);
+        response.setHeader("Location", direct.get().toASCIIString());
+        response.setHeader("Cache-Control", "no-store");
+        return true;
     }
 
     /**

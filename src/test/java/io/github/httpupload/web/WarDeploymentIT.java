@@ -4,6 +4,7 @@ import io.github.httpupload.auth.TokenProtocol;
 import io.github.httpupload.config.Parameters;
 import io.github.httpupload.testsupport.LogCapture;
 import io.github.httpupload.testsupport.RawHttp;
+import io.github.httpupload.testsupport.S3ProxyServer;
 import io.github.httpupload.testsupport.SweeperThreads;
 import io.github.httpupload.testsupport.Tokens;
 import io.github.httpupload.testsupport.TomcatTestServer;
@@ -13,11 +14,14 @@ import org.apache.catalina.startup.Tomcat;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipFile;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -59,6 +63,47 @@ class WarDeploymentIT {
         } finally {
             tomcat.stop();
             tomcat.destroy();
+        }
+    }
+
+    @Test
+    void theWarServesUploadsFromAnS3BucketConfiguredOnlyByContextParameters() throws Exception {
+        S3ProxyServer s3 = S3ProxyServer.shared();
+        Tomcat tomcat = deploy(Map.of(Parameters.SECRET, SECRET,
+                Parameters.STORAGE, "s3",
+                Parameters.S3_BUCKET, s3.newBucket(),
+                Parameters.S3_ENDPOINT, s3.endpoint().toString(),
+                Parameters.S3_ACCESS_KEY_ID, S3ProxyServer.ACCESS_KEY,
+                Parameters.S3_SECRET_ACCESS_KEY, S3ProxyServer.SECRET_KEY));
+        try {
+            int port = tomcat.getConnector().getLocalPort();
+            String path = "4a771ac1-f0b2-4a4a-9700-f2a26fa2bb67/in the bucket.txt";
+            byte[] content = "deployed from the WAR, stored in S3".getBytes(StandardCharsets.UTF_8);
+            String target = "/upload/4a771ac1-f0b2-4a4a-9700-f2a26fa2bb67/in%20the%20bucket.txt";
+
+            RawHttp.Response put = RawHttp.request("PUT", target + "?v2=" + new Tokens(SECRET).sign(TokenProtocol.V2, path, content.length, "text/plain"))
+                    .header("Content-Type", "text/plain").body(content).send(port);
+            assertEquals(201, put.status(), put.text());
+            assertArrayEquals(content, RawHttp.request("GET", target).send(port).body());
+        } finally {
+            tomcat.stop();
+            tomcat.destroy();
+        }
+    }
+
+    /** Tomcat would find a missing SDK on the test class path; an operator's Tomcat would not. */
+    @Test
+    void theWarCarriesTheSdkWithTheJdkHttpClientOnly() throws IOException {
+        List<String> libs;
+        try (ZipFile war = new ZipFile(warFile().toFile())) {
+            libs = war.stream().map(ZipEntry::getName).filter(n -> n.startsWith("WEB-INF/lib/") && n.endsWith(".jar"))
+                    .map(n -> n.substring("WEB-INF/lib/".length())).toList();
+        }
+        for (String needed : List.of("s3-", "url-connection-client-", "sdk-core-", "auth-", "regions-", "nimbus-jose-jwt-")) {
+            assertTrue(libs.stream().anyMatch(l -> l.startsWith(needed)), needed + " missing from " + libs);
+        }
+        for (String unwanted : List.of("netty", "apache-client", "apache5-client", "httpclient", "jakarta.servlet")) {
+            assertFalse(libs.stream().anyMatch(l -> l.contains(unwanted)), unwanted + " in " + libs);
         }
     }
 
@@ -110,8 +155,12 @@ class WarDeploymentIT {
         assertFalse(log.contains("appears to have started a thread"), log);
     }
 
+    private static Path warFile() {
+        return Path.of(System.getProperty("httpupload.war", "target/http-upload-servlet.war"));
+    }
+
     private Tomcat deploy(Map<String, String> parameters) throws Exception {
-        Path war = Path.of(System.getProperty("httpupload.war", "target/http-upload-servlet.war"));
+        Path war = warFile();
         assertTrue(Files.isRegularFile(war), "build the WAR first: " + war);
         Tomcat tomcat = TomcatTestServer.embedded(dir.resolve("tomcat"), 0);
         tomcat.getHost().setAppBase(Files.createDirectories(dir.resolve("webapps")).toString());

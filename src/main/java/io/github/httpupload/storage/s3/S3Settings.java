@@ -87,7 +87,7 @@ public record S3Settings(String bucket, Optional<URI> endpoint, String region, S
         }
         Duration lifetime = reader.duration(S3_PRESIGNED_LIFETIME, DEFAULT_PRESIGNED_LIFETIME, Duration.ofSeconds(1));
         if (lifetime.compareTo(MAX_PRESIGNED_LIFETIME) > 0) {
-            throw ConfigException.badValue(S3_PRESIGNED_LIFETIME, lifetime.toString(), "presigned URLs last 7 days (P7D) at most");
+            throw ConfigException.badValue(S3_PRESIGNED_LIFETIME, reader.string(S3_PRESIGNED_LIFETIME), "presigned URLs last 7 days (P7D) at most");
         }
         return new S3Settings(bucket, endpoint, region, prefix, reader.bool(S3_PATH_STYLE, endpoint.isPresent()),
                 accessKeyId, secretAccessKey, reader.bool(S3_PRESIGNED_DOWNLOADS, false), lifetime);

@@ -20,12 +20,15 @@ import software.amazon.awssdk.services.s3.model.GetObjectResponse;
 import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
 import software.amazon.awssdk.services.s3.model.S3Exception;
 import software.amazon.awssdk.services.s3.model.S3Object;
+import software.amazon.awssdk.services.s3.presigner.S3Presigner;
 
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InterruptedIOException;
 import java.io.OutputStream;
 import java.net.ConnectException;
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.net.SocketTimeoutException;
 import java.net.UnknownHostException;
 import java.lang.System.Logger.Level;
@@ -55,6 +58,8 @@ public final class S3Storage implements Storage {
     private final S3Client s3;
     /** Without retries, for upload bodies, which cannot be read twice. */
     private final S3Client uploads;
+    /** Only with {@code presignedDownloads}; {@code null} otherwise. */
+    private final S3Presigner presigner;
     private final S3Settings settings;
     private final String bucket;
     private final ExpiryPolicy expiry;
@@ -67,6 +72,7 @@ public final class S3Storage implements Storage {
                       Duration tombstoneRetention) {
         this.s3 = s3;
         this.uploads = uploads;
+        this.presigner = settings.presignedDownloads() ? S3Clients.presigner(settings) : null;
         this.settings = settings;
         this.bucket = settings.bucket();
         this.expiry = expiry;
@@ -409,10 +415,28 @@ public final class S3Storage implements Storage {
                 + what + status + ": " + e.getMessage(), e);
     }
 
+    /** A GetObject URL signed for {@code presignedLifetime}, when presigned downloads are on. */
+    Optional<URI> presignedDownload(String key, String contentType, String contentDisposition) {
+        if (presigner == null) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(presigner.presignGetObject(p -> p.signatureDuration(settings.presignedLifetime())
+                    .getObjectRequest(g -> g.bucket(bucket).key(key)
+                            .responseContentType(contentType)
+                            .responseContentDisposition(contentDisposition))).url().toURI());
+        } catch (URISyntaxException e) {
+            throw new IllegalStateException("the SDK signed an invalid URL for " + key, e);
+        }
+    }
+
     @Override
     public void close() {
         s3.close();
         uploads.close();
+        if (presigner != null) {
+            presigner.close();
+        }
     }
 
     @Override

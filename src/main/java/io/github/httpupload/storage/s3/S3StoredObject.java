@@ -4,6 +4,7 @@ import io.github.httpupload.storage.StoredObject;
 
 import java.io.IOException;
 import java.io.OutputStream;
+import java.net.URI;
 import java.time.Instant;
 import java.util.Optional;
 
@@ -64,6 +65,11 @@ final class S3StoredObject implements StoredObject {
         if (end > start) {
             storage.copyRange(key, eTag, start, end, out);
         }
+    }
+
+    @Override
+    public Optional<URI> directDownload(String contentType, String contentDisposition) {
+        return storage.presignedDownload(key, contentType, contentDisposition);
     }
 
     String key() {
