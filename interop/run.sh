@@ -12,7 +12,10 @@
 # $RUN (default: a new mktemp -d). Needs root on Debian bookworm (installs prosody, prosody-modules,
 # python3-slixmpp when missing), Java 17 and Maven. Exit status 0 only if every check passed.
 #
-# Usage: interop/run.sh        RUN=/tmp/x interop/run.sh        KEEP_RUNNING=1 interop/run.sh
+# BACKEND=s3 keeps the files in a bucket of a private S3Proxy (the S3 API server the tests use,
+# target/s3proxy/s3proxy.jar, filesystem backend under $RUN/s3) instead of a directory.
+#
+# Usage: interop/run.sh        BACKEND=s3 interop/run.sh        RUN=/tmp/x interop/run.sh        KEEP_RUNNING=1 interop/run.sh
 set -euo pipefail
 
 HERE=$(cd "$(dirname "$0")" && pwd)
@@ -21,6 +24,9 @@ RUN=${RUN:-$(mktemp -d /tmp/interop.XXXXXX)}
 PY=/usr/bin/python3           # Debian's python: python3-slixmpp belongs to it, not to pyenv's python3
 XMPP_USER=interop XMPP_PASS=interop-pass
 MAX_SIZE=10485760             # 10 MiB: the service's and every component's limit
+BACKEND=${BACKEND:-local}     # local | s3
+case "$BACKEND" in local|s3) ;; *) echo "BACKEND must be local or s3, not $BACKEND"; exit 2;; esac
+S3_PID= S3_SECRET=
 START=$SECONDS
 
 PASSED=0 FAILED=0
@@ -42,7 +48,7 @@ cleanup() {
     if [ -n "${KEEP_RUNNING:-}" ]; then
         echo "KEEP_RUNNING set: WarServer pid $WAR_PID, Prosody pid $PROSODY_PID left running"
     else
-        stop_pid prosody "$PROSODY_PID"; stop_pid WarServer "$WAR_PID"
+        stop_pid prosody "$PROSODY_PID"; stop_pid WarServer "$WAR_PID"; stop_pid S3Proxy "$S3_PID"
     fi
     echo "run directory: $RUN"
     exit "$status"
@@ -87,6 +93,34 @@ mvn -B -q exec:exec -Dexec.executable=echo -Dexec.args=%classpath -Dexec.outputF
     || die "could not get the test classpath from maven"
 
 # --------------------------------------------------------------------------------------------------
+if [ "$BACKEND" = s3 ]; then
+    step "private S3Proxy ($RUN/s3)"
+    S3_JAR=$REPO/target/s3proxy/s3proxy.jar
+    [ -f "$S3_JAR" ] || mvn -B -q -DskipTests process-test-classes || die "could not copy S3Proxy"
+    S3_PORT=$($PY -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+    S3_KEY=interop-access-key
+    S3_SECRET=$(head -c 20 /dev/urandom | od -An -tx1 | tr -d ' \n')
+    mkdir -p "$RUN/s3/data/interop-files"        # a bucket of the filesystem backend is a directory
+    cat > "$RUN/s3/s3proxy.conf" <<EOF
+s3proxy.endpoint=http://127.0.0.1:$S3_PORT
+s3proxy.authorization=aws-v2-or-v4
+s3proxy.identity=$S3_KEY
+s3proxy.credential=$S3_SECRET
+jclouds.provider=filesystem-nio2
+jclouds.filesystem.basedir=$RUN/s3/data
+EOF
+    java -Xmx256m -jar "$S3_JAR" --properties "$RUN/s3/s3proxy.conf" > "$RUN/s3/s3proxy.log" 2>&1 &
+    S3_PID=$!
+    for i in $(seq 120); do
+        grep -q "Started .*ServerConnector" "$RUN/s3/s3proxy.log" && break
+        kill -0 "$S3_PID" 2>/dev/null || { tail -20 "$RUN/s3/s3proxy.log"; S3_PID=; die "S3Proxy exited"; }
+        sleep 0.5
+    done
+    grep -q "Started .*ServerConnector" "$RUN/s3/s3proxy.log" || die "S3Proxy not ready after 60 s"
+    pass "s3proxy-start: http://127.0.0.1:$S3_PORT, bucket interop-files (pid $S3_PID)"
+fi
+
+# --------------------------------------------------------------------------------------------------
 step "secrets, free port, service configuration"
 NEW_SECRET=$(head -c 20 /dev/urandom | od -An -tx1 | tr -d ' \n')
 OLD_SECRET=$(head -c 20 /dev/urandom | od -An -tx1 | tr -d ' \n')
@@ -95,13 +129,24 @@ C2S_PORT=$($PY -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0));
 mkdir -p "$RUN/storage" "$RUN/prosody/data" "$RUN/prosody/certs" "$RUN/plugins"
 # Java properties: "\n" in a value is a newline. Current secret first, then the one being retired.
 cat > "$RUN/service.properties" <<EOF
-httpupload.storageDir=$RUN/storage
 httpupload.secret=$NEW_SECRET\\n$OLD_SECRET
 httpupload.maxFileSize=$MAX_SIZE
 httpupload.expireAfter=P7D
 EOF
+if [ "$BACKEND" = s3 ]; then
+    cat >> "$RUN/service.properties" <<EOF
+httpupload.storage=s3
+httpupload.s3.endpoint=http://127.0.0.1:$S3_PORT
+httpupload.s3.bucket=interop-files
+httpupload.s3.prefix=upload/
+httpupload.s3.accessKeyId=$S3_KEY
+httpupload.s3.secretAccessKey=$S3_SECRET
+EOF
+else
+    echo "httpupload.storageDir=$RUN/storage" >> "$RUN/service.properties"
+fi
 chmod 600 "$RUN/service.properties"
-sed -e "s/$NEW_SECRET/<new>/" -e "s/$OLD_SECRET/<old>/" "$RUN/service.properties"
+sed -e "s/$NEW_SECRET/<new>/" -e "s/$OLD_SECRET/<old>/" -e "s/${S3_SECRET:-no-s3-secret}/<s3 secret>/" "$RUN/service.properties"
 # The service's own debug lines (e.g. the exact string it signed, for a rejected token) go to its log.
 cat > "$RUN/logging.properties" <<'EOF'
 handlers = java.util.logging.ConsoleHandler
@@ -256,20 +301,30 @@ grep -q '^SUMMARY' "$RUN/client.out" || fail "client: did not finish (killed aft
 ERRORS=$(grep -P '\t(error|warn)\t' "$PROSODY_DIR/prosody.log" || true)
 [ -z "$ERRORS" ] && pass "prosody-log: no error or warning during the run" \
     || { echo "$ERRORS" | cut -c1-300; fail "prosody-log: errors or warnings during the run"; }
-grep -q "$NEW_SECRET\|$OLD_SECRET" "$RUN/warserver.log" && fail "service-log-secret: a secret appears in the service log" \
-    || pass "service-log-secret: neither secret is in the service log"
+grep -q "$NEW_SECRET\|$OLD_SECRET\|${S3_SECRET:-no-s3-secret}" "$RUN/warserver.log" \
+    && fail "service-log-secret: a secret appears in the service log" \
+    || pass "service-log-secret: no secret is in the service log"
 
 step "server-side evidence"
 echo "-- Prosody slots handed out:"
 grep -hE 'Handing out upload slot|Issuing upload slot' "$PROSODY_DIR/prosody.log" | cut -f2- | cut -c1-250 || true
 echo "-- service warnings and rejections:"
 grep -hE -A1 'WARNING|SEVERE|Reject|FINE' "$RUN/warserver.log" | grep -v '^--$' | cut -c1-300 | tail -40 || true
-echo "-- stored files:"
-find "$RUN/storage" -type f | sed "s|^$RUN/storage/||" | sort | head -40 || true
+echo "-- stored files ($BACKEND):"
+if [ "$BACKEND" = s3 ]; then
+    find "$RUN/s3/data/interop-files" -type f | sed "s|^$RUN/s3/data/interop-files/||" | sort | head -40 || true
+    STORED=$(find "$RUN/s3/data/interop-files/upload/files" -type f 2>/dev/null | wc -l)
+    [ "$STORED" -gt 0 ] && pass "s3-objects: $STORED uploads are objects under upload/files/ in the bucket" \
+        || fail "s3-objects: no object under upload/files/ in the bucket"
+    [ -z "$(ls -A "$RUN/storage" 2>/dev/null)" ] && pass "s3-no-local-files: nothing was written to a local storage directory" \
+        || fail "s3-no-local-files: $RUN/storage is not empty"
+else
+    find "$RUN/storage" -type f | sed "s|^$RUN/storage/||" | sort | head -40 || true
+fi
 
 # --------------------------------------------------------------------------------------------------
 step "result"
-echo "prosody $PROSODY_VERSION | prosody-modules $MODULES_VERSION | slixmpp $SLIXMPP_VERSION | $JAVA_VERSION"
+echo "storage $BACKEND | prosody $PROSODY_VERSION | prosody-modules $MODULES_VERSION | slixmpp $SLIXMPP_VERSION | $JAVA_VERSION"
 echo "client checks: $CLIENT_PASSED passed, $CLIENT_FAILED failed in ${CLIENT_SECONDS} s; whole run $((SECONDS - START)) s"
-echo "SUMMARY interop: $PASSED passed, $FAILED failed"
+echo "SUMMARY interop ($BACKEND): $PASSED passed, $FAILED failed"
 if [ "$FAILED" = 0 ]; then echo "OVERALL PASS"; exit 0; else echo "OVERALL FAIL"; exit 1; fi
