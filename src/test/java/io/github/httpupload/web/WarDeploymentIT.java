@@ -47,18 +47,7 @@ class WarDeploymentIT {
         Path storage = dir.resolve("storage");
         Tomcat tomcat = deploy(Map.of(Parameters.SECRET, SECRET, Parameters.STORAGE_DIR, storage.toString()));
         try {
-            int port = tomcat.getConnector().getLocalPort();
-            String path = "4a771ac1-f0b2-4a4a-9700-f2a26fa2bb67/très cool.txt";
-            byte[] content = "deployed from the WAR".getBytes(StandardCharsets.UTF_8);
-            String target = "/upload/4a771ac1-f0b2-4a4a-9700-f2a26fa2bb67/tr%c3%a8s%20cool.txt";
-
-            RawHttp.Response put = RawHttp.request("PUT", target + "?v2=" + new Tokens(SECRET).sign(TokenProtocol.V2, path, content.length, "text/plain"))
-                    .header("Content-Type", "text/plain").body(content).send(port);
-            RawHttp.Response get = RawHttp.request("GET", target).send(port);
-
-            assertEquals(201, put.status(), put.text());
-            assertEquals(200, get.status());
-            assertArrayEquals(content, get.body());
+            assertUploadedAndServed(tomcat, "très cool.txt", "tr%c3%a8s%20cool.txt");
             assertTrue(Files.isDirectory(storage.resolve("files")));
         } finally {
             tomcat.stop();
@@ -76,15 +65,7 @@ class WarDeploymentIT {
                 Parameters.S3_ACCESS_KEY_ID, S3ProxyServer.ACCESS_KEY,
                 Parameters.S3_SECRET_ACCESS_KEY, S3ProxyServer.SECRET_KEY));
         try {
-            int port = tomcat.getConnector().getLocalPort();
-            String path = "4a771ac1-f0b2-4a4a-9700-f2a26fa2bb67/in the bucket.txt";
-            byte[] content = "deployed from the WAR, stored in S3".getBytes(StandardCharsets.UTF_8);
-            String target = "/upload/4a771ac1-f0b2-4a4a-9700-f2a26fa2bb67/in%20the%20bucket.txt";
-
-            RawHttp.Response put = RawHttp.request("PUT", target + "?v2=" + new Tokens(SECRET).sign(TokenProtocol.V2, path, content.length, "text/plain"))
-                    .header("Content-Type", "text/plain").body(content).send(port);
-            assertEquals(201, put.status(), put.text());
-            assertArrayEquals(content, RawHttp.request("GET", target).send(port).body());
+            assertUploadedAndServed(tomcat, "in the bucket.txt", "in%20the%20bucket.txt");
         } finally {
             tomcat.stop();
             tomcat.destroy();
@@ -153,6 +134,22 @@ class WarDeploymentIT {
         assertFalse(second.isAlive(), "the sweeper survived the undeploy");
         assertEquals(List.of(), SweeperThreads.alive(storage));
         assertFalse(log.contains("appears to have started a thread"), log);
+    }
+
+    /** A v2 upload of a file named {@code name} (sent as {@code encodedName}), then its download. */
+    private static void assertUploadedAndServed(Tomcat tomcat, String name, String encodedName) throws IOException {
+        int port = tomcat.getConnector().getLocalPort();
+        String slot = "4a771ac1-f0b2-4a4a-9700-f2a26fa2bb67";
+        byte[] content = ("deployed from the WAR: " + name).getBytes(StandardCharsets.UTF_8);
+        String target = "/upload/" + slot + "/" + encodedName;
+
+        RawHttp.Response put = RawHttp.request("PUT", target + "?v2=" + new Tokens(SECRET).sign(TokenProtocol.V2,
+                slot + "/" + name, content.length, "text/plain")).header("Content-Type", "text/plain").body(content).send(port);
+        RawHttp.Response get = RawHttp.request("GET", target).send(port);
+
+        assertEquals(201, put.status(), put.text());
+        assertEquals(200, get.status());
+        assertArrayEquals(content, get.body());
     }
 
     private static Path warFile() {
