@@ -13,6 +13,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -26,9 +28,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import java.util.logging.Level;
+import java.util.stream.Collectors;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -96,10 +100,12 @@ abstract class S3FaultsContract {
         int length = 4 * MiB;
         InputStream body = new PatternStream(length);
         RawHttp.Response answer;
+        Set<Path> before = filesInBucket().keySet();
         try (OpenUpload upload = new OpenUpload(server.port(), uploadHead(path, length))) {
             upload.write(body, 3 * MiB);
-            // The servlet is streaming to the store once it holds more than the replay window.
-            await("the store receiving the upload", () -> largestFileInBucket() > ExactLengthBodyWindow.BYTES);
+            // The servlet is streaming to the store once a new file there holds more than the replay window.
+            await("the store receiving the upload", () -> filesInBucket().entrySet().stream()
+                    .anyMatch(f -> !before.contains(f.getKey()) && f.getValue() > ExactLengthBodyWindow.BYTES));
             s3.stop();
             upload.writeRestInBackground(body);
             answer = upload.response();
@@ -184,13 +190,14 @@ abstract class S3FaultsContract {
         assertArrayEquals(body, back.body());
     }
 
-    @Test
-    void aClientAbortingMidUploadLeavesNoShortObject() throws Exception {
+    /** Half of 128 KiB: within the replay window (no byte sent to the store may yet be final); half of 2 MiB: past it. */
+    @ParameterizedTest(name = "after {0} of {1} bytes")
+    @CsvSource({"65536, 131072", "1048576, 2097152"})
+    void aClientAbortingMidUploadLeavesNoShortObject(int sent, int length) throws Exception {
         String path = slot("aborted");
-        int length = 2 * MiB;
         try (LogCapture log = new LogCapture(Level.FINE)) {
             RawHttp.request("PUT", uploadTarget(path, length)).header("Content-Type", "video/mp4")
-                    .header("Content-Length", length).body(new PatternStream(length)).sendAndAbort(server.port(), length / 2);
+                    .header("Content-Length", length).body(new PatternStream(length)).sendAndAbort(server.port(), sent);
             // Only once the servlet has given up on the body does a 404 prove nothing was stored.
             await("the servlet ending the aborted upload", () -> log.text().contains("Upload to " + path + " failed"));
         }
@@ -222,12 +229,12 @@ abstract class S3FaultsContract {
         return RawHttp.request("GET", TestServer.CONTEXT + "/" + path).send(server.port());
     }
 
-    /** The largest file under the bucket's directory: S3Proxy writes an upload there as it arrives. */
-    private long largestFileInBucket() {
+    /** The files under the bucket's directory and their sizes: S3Proxy writes an upload there as it arrives. */
+    private Map<Path, Long> filesInBucket() {
         try (var files = Files.walk(s3.bucketDirectory(bucket))) {
-            return files.filter(Files::isRegularFile).mapToLong(f -> f.toFile().length()).max().orElse(0);
-        } catch (IOException | java.io.UncheckedIOException e) { // a file renamed while walking
-            return 0;
+            return files.filter(Files::isRegularFile).collect(Collectors.toMap(f -> f, f -> f.toFile().length()));
+        } catch (IOException | java.io.UncheckedIOException e) { // a file renamed while walking: look again
+            return Map.of();
         }
     }
 
