@@ -43,6 +43,16 @@ public final class DevServer {
         if (maxFileSize != null) {
             parameters.put(Parameters.MAX_FILE_SIZE, maxFileSize);
         }
+        // Any other parameter may come as a system property of its name (tests: -Dhttpupload.storage=s3 ...).
+        for (String name : Parameters.KNOWN) {
+            String value = System.getProperty(name);
+            if (value != null && !name.equals(Parameters.SECRET)) {
+                parameters.put(name, value);
+            }
+        }
+        if ("s3".equals(parameters.get(Parameters.STORAGE))) {
+            parameters.remove(Parameters.STORAGE_DIR); // refused with s3: the files are in the bucket
+        }
 
         TomcatTestServer server = TomcatTestServer.start(parameters, true, port);
         if (!server.started()) {

@@ -57,6 +57,11 @@ public final class ChildServer implements AutoCloseable {
         return port;
     }
 
+    /** The child's process id (for reading its memory use from /proc). */
+    public long pid() {
+        return process.pid();
+    }
+
     public boolean isAlive() {
         return process.isAlive();
     }

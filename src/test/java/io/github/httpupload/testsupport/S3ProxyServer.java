@@ -74,6 +74,16 @@ public final class S3ProxyServer implements AutoCloseable {
         return name;
     }
 
+    /** Where filesystem-nio2 keeps the objects (and partial uploads) of {@code bucket}. */
+    public Path bucketDirectory(String bucket) {
+        return dir.resolve("data").resolve(bucket);
+    }
+
+    /** Whether the process runs (false after {@link #stop}). */
+    public boolean running() {
+        return process != null && process.isAlive();
+    }
+
     public URI endpoint() {
         return URI.create("http://127.0.0.1:" + port);
     }

@@ -2,6 +2,7 @@ package io.github.httpupload.web;
 
 import io.github.httpupload.auth.TokenProtocol;
 import io.github.httpupload.testsupport.ChildServer;
+import io.github.httpupload.testsupport.PatternStream;
 import io.github.httpupload.testsupport.RawHttp;
 import io.github.httpupload.testsupport.TestServer;
 import io.github.httpupload.testsupport.Tokens;
@@ -71,7 +72,7 @@ class LargeUploadTest {
     }
 
     /** The largest heap occupancy the GC log shows (the "before" figure of each collection). */
-    private static int peakHeapMiB(Path gcLog) throws IOException {
+    static int peakHeapMiB(Path gcLog) throws IOException {
         int peak = 0;
         for (String line : Files.readAllLines(gcLog)) {
             Matcher m = GC_LINE.matcher(line);
@@ -80,35 +81,5 @@ class LargeUploadTest {
             }
         }
         return peak;
-    }
-
-    /** {@code size} bytes of a repeating, non-trivial pattern, generated on the fly. */
-    private static final class PatternStream extends InputStream {
-        private long remaining;
-        private int state = 17;
-
-        PatternStream(long size) {
-            remaining = size;
-        }
-
-        @Override
-        public int read() {
-            byte[] one = new byte[1];
-            return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
-        }
-
-        @Override
-        public int read(byte[] buffer, int offset, int length) {
-            if (remaining == 0) {
-                return -1;
-            }
-            int n = (int) Math.min(length, remaining);
-            for (int i = 0; i < n; i++) {
-                state = state * 1103515245 + 12345;
-                buffer[offset + i] = (byte) (state >>> 24);
-            }
-            remaining -= n;
-            return n;
-        }
     }
 }
