@@ -61,6 +61,8 @@ abstract class RetentionContract {
         TempDirs.delete(sandbox);
     }
 
+    // Real time, no TestClock: on S3 the sweep picks candidates by the store's own LastModified,
+    // which only real time ages; the file's stored-at (the service's clock) then decides.
     @Test
     void filesExpireAfterTheConfiguredTimeThenTheirUrlsAnswer410UntilTheTombstoneExpires() throws Exception {
         StorageBackend.Store store = newStore("expire-after");
