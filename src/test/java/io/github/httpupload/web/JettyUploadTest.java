@@ -3,8 +3,8 @@ package io.github.httpupload.web;
 import io.github.httpupload.testsupport.JettyTestServer;
 import io.github.httpupload.testsupport.TestServer;
 
-/** The HTTP contract on embedded Jetty 12 (ee10). */
-class JettyUploadTest extends UploadContract {
+/** The HTTP contract on embedded Jetty 12 (ee10), the local directory. */
+class JettyUploadTest extends LocalUploadContract {
 
     @Override
     TestServer.Factory container() {

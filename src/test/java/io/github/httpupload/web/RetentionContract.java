@@ -3,7 +3,7 @@ package io.github.httpupload.web;
 import io.github.httpupload.auth.TokenProtocol;
 import io.github.httpupload.config.Parameters;
 import io.github.httpupload.testsupport.RawHttp;
-import io.github.httpupload.testsupport.StorageLayout;
+import io.github.httpupload.testsupport.StorageBackend;
 import io.github.httpupload.testsupport.SweeperThreads;
 import io.github.httpupload.testsupport.RawHttp.Response;
 import io.github.httpupload.testsupport.TempDirs;
@@ -21,7 +21,6 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.function.IntPredicate;
-import java.util.stream.Stream;
 
 import static io.github.httpupload.web.UploadContract.bytes;
 import static io.github.httpupload.web.UploadContract.newSlot;
@@ -34,23 +33,23 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 /**
- * How files go away and how storage stays bounded, over real sockets on every container: the
- * background sweeper (expireAfter, a Bearer token's expires), tombstones (410 for GET and a
- * replayed PUT), maxStorageSize and minFreeSpace (507 before the body), and the sweeper thread's
- * lifecycle across a redeploy and an undeploy. Waits are bounded polls, never timing assertions.
+ * How files go away, over real sockets on every container and storage backend: the background
+ * sweeper (expireAfter, a Bearer token's expires), tombstones (410 for GET and a replayed PUT),
+ * and the sweeper thread's lifecycle across a redeploy and an undeploy. Waits are bounded polls,
+ * never timing assertions. The local directory's storage limits are {@link LocalRetentionContract}'s.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 abstract class RetentionContract {
 
     private static final String SECRET = "retention secret";
-    private static final String DELETE_SECRET = "retention delete secret";
-    /** A small file's size on disk: the 4 KiB header page plus its bytes. */
-    private static final int HEADER = 4096;
+    static final String DELETE_SECRET = "retention delete secret";
 
-    private final Tokens tokens = new Tokens(SECRET);
+    final Tokens tokens = new Tokens(SECRET);
     private Path sandbox;
 
     abstract TestServer.Factory container();
+
+    abstract StorageBackend backend();
 
     @BeforeAll
     void createSandbox() throws IOException {
@@ -62,10 +61,12 @@ abstract class RetentionContract {
         TempDirs.delete(sandbox);
     }
 
+    // Real time, no TestClock: on S3 the sweep picks candidates by the store's own LastModified,
+    // which only real time ages; the file's stored-at (the service's clock) then decides.
     @Test
     void filesExpireAfterTheConfiguredTimeThenTheirUrlsAnswer410UntilTheTombstoneExpires() throws Exception {
-        Path storage = sandbox.resolve("expire-after");
-        try (TestServer server = start(storage, Map.of(
+        StorageBackend.Store store = newStore("expire-after");
+        try (TestServer server = start(store, Map.of(
                 Parameters.EXPIRE_AFTER, "PT1S",
                 Parameters.TOMBSTONE_RETENTION, "PT6S",
                 Parameters.SWEEP_INTERVAL, "PT1S"))) {
@@ -76,7 +77,7 @@ abstract class RetentionContract {
             assertEquals(201, put(server, putUrl, content).status());
 
             awaitStatus(server, path, status -> status == 410, "the expired file is still served");
-            awaitGone(StorageLayout.storedFile(storage, path), "the expired file was not swept");
+            awaitGone(store, path, "the expired file was not swept");
             UploadContract.assertPlainTextError(410, put(server, putUrl, content)); // the replay is refused
             // Past the tombstone's retention the path is forgotten, like one never used.
             awaitStatus(server, path, status -> status == 404, "the tombstone was not purged");
@@ -85,9 +86,9 @@ abstract class RetentionContract {
 
     @Test
     void expiryHoldsAtOnceWhateverTheSweepInterval() throws Exception {
-        Path storage = sandbox.resolve("expiry-without-sweep");
+        StorageBackend.Store store = newStore("expiry-without-sweep");
         // The sweep runs at start and then only after an hour: expiry must not wait for it.
-        try (TestServer server = start(storage, Map.of(Parameters.EXPIRE_AFTER, "PT2S", Parameters.DELETE_SECRET, DELETE_SECRET))) {
+        try (TestServer server = start(store, Map.of(Parameters.EXPIRE_AFTER, "PT2S", Parameters.DELETE_SECRET, DELETE_SECRET))) {
             String path = newSlot() + "/short-lived.txt";
             byte[] content = bytes("gone in two seconds");
             String putUrl = url(path) + "?v2=" + tokens.sign(TokenProtocol.V2, path, content.length, "text/plain");
@@ -95,7 +96,7 @@ abstract class RetentionContract {
 
             awaitStatus(server, path, status -> status == 410, "the expired file is still served");
 
-            assertTrue(Files.exists(StorageLayout.storedFile(storage, path)), "no sweep ran, so its bytes are still on disk");
+            assertTrue(store.holdsFile(path), "no sweep ran, so its bytes are still stored");
             assertEquals(410, RawHttp.request("HEAD", url(path)).send(server.port()).status());
             UploadContract.assertPlainTextError(410, put(server, putUrl, content)); // as after a sweep, not 409
             Response delete = RawHttp.request("DELETE", url(path) + "?token=" + tokens.deleteToken(path, DELETE_SECRET))
@@ -107,8 +108,7 @@ abstract class RetentionContract {
 
     @Test
     void aBearerTokensExpiresDeletesThatFileOnly() throws Exception {
-        Path storage = sandbox.resolve("per-file-expiry");
-        try (TestServer server = start(storage, Map.of(Parameters.SWEEP_INTERVAL, "PT1S"))) {
+        try (TestServer server = start(newStore("per-file-expiry"), Map.of(Parameters.SWEEP_INTERVAL, "PT1S"))) {
             String shortSlot = newSlot();
             String longSlot = newSlot();
             byte[] content = bytes("per-file expiry");
@@ -127,53 +127,15 @@ abstract class RetentionContract {
     }
 
     @Test
-    void anUploadThatWouldExceedMaxStorageSizeIs507BeforeItsBodyAndFitsAgainAfterADelete() throws Exception {
-        Path storage = sandbox.resolve("max-storage");
-        int size = 10_000;
-        try (TestServer server = start(storage, Map.of(
-                Parameters.MAX_STORAGE_SIZE, Integer.toString(3 * (HEADER + size) - 1),
-                Parameters.DELETE_SECRET, DELETE_SECRET))) {
-            String first = newSlot() + "/1.bin";
-            assertEquals(201, v2Put(server, first, new byte[size]).status());
-            assertEquals(201, v2Put(server, newSlot() + "/2.bin", new byte[size]).status());
-
-            String third = newSlot() + "/3.bin";
-            // Only the head is sent: an answer at all proves the body was not waited for.
-            Response full = RawHttp.request("PUT", url(third) + "?v=" + tokens.sign(TokenProtocol.V, third, size, null))
-                    .header("Content-Length", size).send(server.port());
-            UploadContract.assertPlainTextError(507, full);
-            assertTemporaryDirectoryEmpty(storage);
-
-            assertEquals(204, RawHttp.request("DELETE", url(first) + "?token=" + tokens.deleteToken(first, DELETE_SECRET))
-                    .send(server.port()).status());
-            assertEquals(201, v2Put(server, third, new byte[size]).status());
-        }
-    }
-
-    @Test
-    void anUploadThatWouldLeaveLessThanMinFreeSpaceIs507BeforeItsBody() throws Exception {
-        Path storage = sandbox.resolve("min-free");
-        long wholeDisk = Files.getFileStore(sandbox).getTotalSpace();
-        try (TestServer server = start(storage, Map.of(Parameters.MIN_FREE_SPACE, Long.toString(wholeDisk)))) {
-            String path = newSlot() + "/any.bin";
-            Response put = RawHttp.request("PUT", url(path) + "?v=" + tokens.sign(TokenProtocol.V, path, 1, null))
-                    .header("Content-Length", 1).send(server.port());
-
-            UploadContract.assertPlainTextError(507, put);
-            assertTemporaryDirectoryEmpty(storage);
-        }
-    }
-
-    @Test
     void theSweeperThreadRunsWithTheWebappAndNoneIsLeftAfterARedeployOrAnUndeploy() throws Exception {
-        Path storage = sandbox.resolve("lifecycle");
-        TestServer server = start(storage, Map.of());
+        StorageBackend.Store store = newStore("lifecycle");
+        TestServer server = start(store, Map.of());
         try {
-            Thread first = SweeperThreads.awaitOne(storage);
+            Thread first = SweeperThreads.awaitOne(store.name());
 
             server.restart(); // a redeploy: the old webapp's sweeper ends, the new one has its own
 
-            Thread second = SweeperThreads.awaitOne(storage);
+            Thread second = SweeperThreads.awaitOne(store.name());
             assertFalse(first.isAlive(), "the first webapp's sweeper survived the redeploy");
             assertNotSame(first, second);
             String path = newSlot() + "/after-redeploy.txt";
@@ -181,25 +143,33 @@ abstract class RetentionContract {
         } finally {
             server.close(); // an undeploy
         }
-        assertEquals(List.of(), SweeperThreads.alive(storage), "a sweeper thread outlived the webapp");
+        assertEquals(List.of(), SweeperThreads.alive(store.name()), "a sweeper thread outlived the webapp");
     }
 
     // ---- helpers ---------------------------------------------------------------------------------
 
-    private TestServer start(Path storage, Map<String, String> extra) throws Exception {
-        Map<String, String> parameters = new java.util.HashMap<>(extra);
+    Path sandbox() {
+        return sandbox;
+    }
+
+    /** A new, empty store of this suite's backend. */
+    StorageBackend.Store newStore(String name) throws Exception {
+        return backend().newStore(sandbox, name);
+    }
+
+    TestServer start(StorageBackend.Store store, Map<String, String> extra) throws Exception {
+        Map<String, String> parameters = new java.util.HashMap<>(store.parametersWith(extra));
         parameters.put(Parameters.SECRET, SECRET);
-        parameters.put(Parameters.STORAGE_DIR, storage.toString());
         TestServer server = container().start(parameters, true);
         assertTrue(server.started(), server.startFailure());
         return server;
     }
 
-    private Response v2Put(TestServer server, String path, byte[] content) throws IOException {
+    Response v2Put(TestServer server, String path, byte[] content) throws IOException {
         return put(server, url(path) + "?v2=" + tokens.sign(TokenProtocol.V2, path, content.length, "text/plain"), content);
     }
 
-    private static Response put(TestServer server, String target, byte[] content) throws IOException {
+    static Response put(TestServer server, String target, byte[] content) throws IOException {
         return RawHttp.request("PUT", target).header("Content-Type", "text/plain").body(content).send(server.port());
     }
 
@@ -225,17 +195,11 @@ abstract class RetentionContract {
         fail(message + " (last status " + status + ")");
     }
 
-    /** Waits until the sweep has deleted {@code file}, for at most 30 s. */
-    private static void awaitGone(Path file, String message) throws Exception {
-        for (int attempt = 0; attempt < 300 && Files.exists(file); attempt++) {
+    /** Waits until the sweep has deleted the file of {@code path}, for at most 30 s. */
+    private static void awaitGone(StorageBackend.Store store, String path, String message) throws Exception {
+        for (int attempt = 0; attempt < 300 && store.holdsFile(path); attempt++) {
             Thread.sleep(100);
         }
-        assertFalse(Files.exists(file), message);
-    }
-
-    private static void assertTemporaryDirectoryEmpty(Path storage) throws IOException {
-        try (Stream<Path> temp = Files.list(storage.resolve("tmp"))) {
-            assertEquals(List.of(), temp.toList());
-        }
+        assertFalse(store.holdsFile(path), message);
     }
 }

@@ -1,18 +1,16 @@
 package io.github.httpupload.web;
 
-import io.github.httpupload.testsupport.StorageLayout;
 import io.github.httpupload.auth.TokenProtocol;
 import io.github.httpupload.config.Parameters;
 import io.github.httpupload.testsupport.LogCapture;
 import io.github.httpupload.testsupport.RawHttp;
-import io.github.httpupload.testsupport.SmallFileSystem;
+import io.github.httpupload.testsupport.StorageBackend;
 import io.github.httpupload.testsupport.RawHttp.Response;
 import io.github.httpupload.testsupport.TempDirs;
 import io.github.httpupload.testsupport.TestServer;
 import io.github.httpupload.testsupport.Tokens;
 import io.github.httpupload.testsupport.UrlSpelling;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
@@ -44,37 +42,37 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 import static org.junit.jupiter.params.provider.Arguments.arguments;
 
 /**
- * The HTTP behaviour of the service, over real sockets, run unchanged on every container: each
- * subclass only says which container to start. URLs are spelled the way real clients spell them.
+ * The HTTP behaviour of the service, over real sockets, run unchanged on every container and
+ * storage backend: each subclass only says which container to start and which backend to use.
+ * What only the local directory has (a full disk, sendfile, files on disk) is {@link LocalUploadContract}'s. URLs are spelled the way real clients spell them.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 abstract class UploadContract {
 
     static final String SECRET = "contract test secret";
     static final long MAX_FILE_SIZE = 2 * 1024 * 1024;
+    /** The name of the main server's store (locally its directory in the sandbox). */
+    static final String MAIN_STORE = "storage";
 
     private final Tokens tokens = new Tokens(SECRET);
     private Path sandbox;
-    private Path storage;
+    private StorageBackend.Store store;
     private TestServer server;
 
     abstract TestServer.Factory container();
 
-    /** Whether the container offers zero-copy sendfile to servlets (Tomcat does, Jetty does not). */
-    abstract boolean offersSendfile();
+    abstract StorageBackend backend();
 
     @BeforeAll
     void start() throws Exception {
         sandbox = Files.createTempDirectory("upload-contract");
-        storage = sandbox.resolve("storage");
-        server = container().start(Map.of(
+        store = newStore(MAIN_STORE);
+        server = container().start(store.parametersWith(Map.of(
                 Parameters.SECRET, SECRET,
-                Parameters.STORAGE_DIR, storage.toString(),
-                Parameters.MAX_FILE_SIZE, Long.toString(MAX_FILE_SIZE)), true);
+                Parameters.MAX_FILE_SIZE, Long.toString(MAX_FILE_SIZE))), true);
         assertTrue(server.started(), "the service did not start");
     }
 
@@ -278,14 +276,14 @@ abstract class UploadContract {
     @ValueSource(longs = {MAX_FILE_SIZE + 1, 3L * 1024 * 1024 * 1024})
     void tooLargeIsRefusedBeforeTheBodyIsSent(long announced) throws IOException {
         String path = newSlot() + "/huge.bin";
-        List<Path> before = storedFiles();
+        List<String> before = store.contents();
 
         // Only the head is sent; the answer arrives although not one body byte was transferred.
         Response put = RawHttp.request("PUT", url(path) + "?v=" + tokens.sign(TokenProtocol.V, path, announced, null))
                 .header("Content-Length", announced).send(port());
 
         assertPlainTextError(413, put);
-        assertEquals(before, storedFiles());
+        assertEquals(before, store.contents());
     }
 
     @Test
@@ -340,7 +338,7 @@ abstract class UploadContract {
         RawHttp.request("PUT", target).header("Content-Length", content.length)
                 .body(new ByteArrayInputStream(content)).sendAndAbort(port(), 50_000);
 
-        awaitNoTemporaryFiles();
+        store.awaitNothingPartial();
         assertEquals(404, get(path).status());
         Response retry = RawHttp.request("PUT", target).body(content).send(port());
         assertEquals(201, retry.status(), retry.text());
@@ -358,12 +356,14 @@ abstract class UploadContract {
         String decoded = java.net.URLDecoder.decode(encodedPath.replace("+", "%2b"), StandardCharsets.UTF_8);
         byte[] content = bytes("hostile");
         List<Path> before = allFiles(sandbox);
+        List<String> storedBefore = store.contents();
 
         Response put = RawHttp.request("PUT", TestServer.CONTEXT + "/" + encodedPath + "?v="
                 + tokens.sign(TokenProtocol.V, decoded, content.length, null)).body(content).send(port());
 
         assertTrue(put.status() >= 400 && put.status() < 500, put.status() + " " + put.text());
         assertEquals(before, allFiles(sandbox));
+        assertEquals(storedBefore, store.contents());
     }
 
     @Test
@@ -375,10 +375,9 @@ abstract class UploadContract {
 
     @Test
     void onlyTheConfiguredProtocolsAreAccepted() throws Exception {
-        try (TestServer v2Only = container().start(Map.of(
+        try (TestServer v2Only = container().start(newStore("v2-only").parametersWith(Map.of(
                 Parameters.SECRET, SECRET,
-                Parameters.STORAGE_DIR, sandbox.resolve("v2-only").toString(),
-                Parameters.PROTOCOLS, "v2"), true)) {
+                Parameters.PROTOCOLS, "v2")), true)) {
             assertTrue(v2Only.started());
             String path = newSlot() + "/typed.txt";
             byte[] content = bytes("v2 only");
@@ -463,42 +462,6 @@ abstract class UploadContract {
     }
 
     @Test
-    void aFullDiskAnswers507KeepsNothingAndRecovers() throws Exception {
-        try (SmallFileSystem disk = SmallFileSystem.mount(sandbox.resolve("small-disk"), 4)) {
-            Assumptions.assumeTrue(disk.unavailableBecause() == null, disk.unavailableBecause());
-            Path storage = disk.path().resolve("storage");
-            try (TestServer small = container().start(Map.of(
-                    Parameters.SECRET, SECRET,
-                    Parameters.STORAGE_DIR, storage.toString()), true)) {
-                assertTrue(small.started());
-                String first = newSlot() + "/first.bin";
-                byte[] big = new byte[2_500_000];
-                new java.util.Random(5).nextBytes(big);
-                assertEquals(201, putTo(small, first, big).status());
-
-                // Announced larger than the free space: refused before the body is read.
-                assertPlainTextError(507, putTo(small, newSlot() + "/too-big.bin", big));
-                // Several that each fit the free space but not together: the disk fills while writing.
-                List<Response> racing = parallelPuts(small, 3, 1_200_000);
-                assertTrue(racing.stream().allMatch(r -> r.status() == 201 || r.status() == 507), racing.toString());
-                assertTrue(racing.stream().anyMatch(r -> r.status() == 507), "the disk never filled: " + racing);
-                try (Stream<Path> temp = Files.list(storage.resolve("tmp"))) {
-                    assertEquals(List.of(), temp.toList(), "nothing partial is kept");
-                }
-                Response stillServed = RawHttp.request("GET", url(first)).send(small.port());
-                assertArrayEquals(big, stillServed.body(), "downloads go on while the disk is full");
-
-                try (Stream<Path> stored = Files.walk(storage.resolve("files"))) {
-                    for (Path file : stored.filter(Files::isRegularFile).toList()) {
-                        Files.delete(file); // the operator frees space
-                    }
-                }
-                assertEquals(201, putTo(small, newSlot() + "/after.bin", big).status(), "uploads work again");
-            }
-        }
-    }
-
-    @Test
     void ofFiftyConcurrentUploadsToOneSlotExactlyOneIsCreatedAndTwoHundredDistinctAllSucceed() throws Exception {
         String path = newSlot() + "/fifty.txt";
         ExecutorService pool = Executors.newFixedThreadPool(50);
@@ -543,11 +506,10 @@ abstract class UploadContract {
 
     @Test
     void aTricklingClientIsEndedWith408AndLeavesNothing() throws Exception {
-        Path slowStorage = sandbox.resolve("slow-storage");
-        try (TestServer strict = container().start(Map.of(
+        StorageBackend.Store slowStore = newStore("slow-storage");
+        try (TestServer strict = container().start(slowStore.parametersWith(Map.of(
                 Parameters.SECRET, SECRET,
-                Parameters.STORAGE_DIR, slowStorage.toString(),
-                Parameters.UPLOAD_IDLE_TIMEOUT, "1"), true)) {
+                Parameters.UPLOAD_IDLE_TIMEOUT, "1")), true)) {
             assertTrue(strict.started());
             String path = newSlot() + "/trickle.bin";
             int length = 100_000;
@@ -576,9 +538,7 @@ abstract class UploadContract {
             }
 
             assertPlainTextError(408, answer);
-            try (Stream<Path> temp = Files.list(slowStorage.resolve("tmp"))) {
-                assertEquals(List.of(), temp.toList());
-            }
+            slowStore.assertNothingPartial();
             byte[] content = new byte[length];
             assertEquals(201, putTo(strict, path, content).status(), "the same URL works for a client that keeps up");
         }
@@ -765,60 +725,6 @@ abstract class UploadContract {
         assertEquals(200, conditional(path, "If-Unmodified-Since", farAhead).status());
     }
 
-    @Test
-    void aThreeGiBFileIsServedWithLongLengthsAndOffsets() throws IOException {
-        String path = stored("sparse.bin", 1_000);
-        long size = 3L * 1024 * 1024 * 1024 + 7;
-        Path file = storedFileOf(path);
-        long header = Files.size(file) - 1_000;
-        try (java.io.RandomAccessFile sparse = new java.io.RandomAccessFile(file.toFile(), "rw")) {
-            // Stored files never change; this test grows one on disk, sparsely, to reach 3 GiB cheaply.
-            sparse.setLength(header + size);
-            sparse.seek(header + size - 3);
-            sparse.write(new byte[] {'e', 'n', 'd'});
-        }
-
-        Response head = RawHttp.request("HEAD", url(path)).send(port());
-        Response tail = RawHttp.request("GET", url(path)).header("Range", "bytes=-100000").send(port());
-        Response middle = RawHttp.request("GET", url(path)).header("Range", "bytes=2147483640-2147483659").send(port());
-
-        assertEquals(Long.toString(size), head.header("Content-Length"));
-        assertEquals(206, tail.status());
-        assertEquals("bytes " + (size - 100_000) + "-" + (size - 1) + "/" + size, tail.header("Content-Range"));
-        assertEquals(100_000, tail.body().length);
-        assertEquals("end", new String(tail.body(), 100_000 - 3, 3, StandardCharsets.US_ASCII));
-        assertEquals(206, middle.status());
-        assertArrayEquals(new byte[20], middle.body());
-    }
-
-    @Test
-    void largeGetBodiesUseSendfileWhereTheContainerOffersIt() throws IOException {
-        String large = stored("large.bin", 200_000);
-        String small = stored("small.bin", 1_000);
-
-        String log;
-        Response fullGet;
-        Response rangeGet;
-        try (LogCapture capture = new LogCapture(Level.FINE)) {
-            fullGet = get(large);
-            rangeGet = RawHttp.request("GET", url(large)).header("Range", "bytes=100000-199999").send(port());
-            assertEquals(200, RawHttp.request("HEAD", url(large)).send(port()).status());
-            assertEquals(200, get(small).status());
-            log = capture.text();
-        }
-
-        assertEquals(200_000, fullGet.body().length);
-        assertArrayEquals(java.util.Arrays.copyOfRange(fullGet.body(), 100_000, 200_000), rangeGet.body());
-        List<String> sendfiles = log.lines().filter(line -> line.contains(": sendfile ")).toList();
-        if (offersSendfile()) {
-            // One for the full GET, one for the range (offsets past the stored header); none for HEAD or small files.
-            assertEquals(2, sendfiles.size(), log);
-            assertTrue(sendfiles.stream().allMatch(line -> line.contains(large)), log);
-        } else {
-            assertEquals(List.of(), sendfiles);
-        }
-    }
-
     // ---- CORS for browser clients ---------------------------------------------------------------
 
     @Test
@@ -875,11 +781,10 @@ abstract class UploadContract {
 
     @Test
     void configuredOriginsAreEchoedAndOthersGetNoCorsHeaders() throws Exception {
-        try (TestServer restricted = container().start(Map.of(
+        try (TestServer restricted = container().start(newStore("cors-storage").parametersWith(Map.of(
                 Parameters.SECRET, SECRET,
-                Parameters.STORAGE_DIR, sandbox.resolve("cors-storage").toString(),
                 Parameters.CORS_ALLOWED_ORIGINS, "https://chat.example.org, https://web.example.net:8443",
-                Parameters.CORS_MAX_AGE, "600"), true)) {
+                Parameters.CORS_MAX_AGE, "600")), true)) {
             assertTrue(restricted.started());
             String target = url(newSlot() + "/x.txt");
 
@@ -903,10 +808,9 @@ abstract class UploadContract {
 
     @Test
     void withoutTheFilterEveryPutIsForbidden() throws Exception {
-        Path otherStorage = sandbox.resolve("no-filter-storage");
-        try (TestServer unguarded = container().start(Map.of(
-                Parameters.SECRET, SECRET,
-                Parameters.STORAGE_DIR, otherStorage.toString()), false)) {
+        StorageBackend.Store otherStore = newStore("no-filter-storage");
+        try (TestServer unguarded = container().start(otherStore.parametersWith(Map.of(
+                Parameters.SECRET, SECRET)), false)) {
             assertTrue(unguarded.started());
             String path = newSlot() + "/sneaky.txt";
             byte[] content = bytes("sneaky");
@@ -915,9 +819,7 @@ abstract class UploadContract {
                     .body(content).send(unguarded.port());
 
             assertPlainTextError(403, put);
-            try (Stream<Path> files = Files.walk(otherStorage.resolve("files"))) {
-                assertEquals(0, files.filter(Files::isRegularFile).count());
-            }
+            assertEquals(List.of(), otherStore.storedFiles());
         }
     }
 
@@ -932,8 +834,13 @@ abstract class UploadContract {
         return server.port();
     }
 
-    Path storage() {
-        return storage;
+    Path sandbox() {
+        return sandbox;
+    }
+
+    /** A new, empty store of this suite's backend, for a server of the test's own. */
+    StorageBackend.Store newStore(String name) throws Exception {
+        return backend().newStore(sandbox, name);
     }
 
     Response put(String path, TokenProtocol protocol, byte[] content, String contentType) throws IOException {
@@ -942,12 +849,12 @@ abstract class UploadContract {
                 .header("Content-Type", contentType).body(content).send(port());
     }
 
-    private Response putTo(TestServer target, String path, byte[] content) throws IOException {
+    Response putTo(TestServer target, String path, byte[] content) throws IOException {
         return RawHttp.request("PUT", url(path) + "?v=" + tokens.sign(TokenProtocol.V, path, content.length, null))
                 .body(content).send(target.port());
     }
 
-    private List<Response> parallelPuts(TestServer target, int count, int size) throws Exception {
+    List<Response> parallelPuts(TestServer target, int count, int size) throws Exception {
         ExecutorService pool = Executors.newFixedThreadPool(count);
         try {
             CountDownLatch go = new CountDownLatch(1);
@@ -1011,11 +918,6 @@ abstract class UploadContract {
         return path;
     }
 
-    /** Where the store keeps {@code path}: files/<2 hex>/<sha-256 hex> (README, Storage layout). */
-    Path storedFileOf(String path) {
-        return StorageLayout.storedFile(storage, path);
-    }
-
     private Response conditional(String path, String header, String value) throws IOException {
         return RawHttp.request("GET", url(path)).header(header, value).send(port());
     }
@@ -1027,27 +929,10 @@ abstract class UploadContract {
         assertEquals("public, max-age=31536000, immutable", response.header("Cache-Control"));
     }
 
-    private List<Path> storedFiles() throws IOException {
-        return allFiles(storage);
-    }
-
     private static List<Path> allFiles(Path root) throws IOException {
         try (Stream<Path> files = Files.walk(root)) {
             return files.sorted().toList();
         }
-    }
-
-    /** Waits, boundedly, for the server to finish with an aborted upload and clean up after it. */
-    private void awaitNoTemporaryFiles() throws Exception {
-        for (int attempt = 0; attempt < 200; attempt++) {
-            try (Stream<Path> temp = Files.list(storage.resolve("tmp"))) {
-                if (temp.findAny().isEmpty()) {
-                    return;
-                }
-            }
-            Thread.sleep(50);
-        }
-        fail("the aborted upload's temporary file was not removed");
     }
 
 }

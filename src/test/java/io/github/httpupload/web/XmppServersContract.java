@@ -1,11 +1,11 @@
 package io.github.httpupload.web;
 
-import io.github.httpupload.testsupport.StorageLayout;
 import io.github.httpupload.auth.TokenProtocol;
 import io.github.httpupload.config.Parameters;
 import io.github.httpupload.testsupport.LogCapture;
 import io.github.httpupload.testsupport.RawHttp;
 import io.github.httpupload.testsupport.RawHttp.Response;
+import io.github.httpupload.testsupport.StorageBackend;
 import io.github.httpupload.testsupport.TempDirs;
 import io.github.httpupload.testsupport.TestServer;
 import io.github.httpupload.testsupport.Tokens;
@@ -42,7 +42,8 @@ import static org.junit.jupiter.params.provider.Arguments.arguments;
 /**
  * What each XMPP server needs beyond the query tokens, over real sockets on every container:
  * Prosody's Bearer JWT ({@code mod_http_file_share} external mode, PROTOCOL.md §4), Metronome's
- * DELETE (§5), and a second, older secret accepted during a secret rotation.
+ * DELETE (§5), and a second, older secret accepted during a secret rotation. Each subclass says
+ * the container and the storage backend.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 abstract class XmppServersContract {
@@ -55,20 +56,21 @@ abstract class XmppServersContract {
     private final Tokens older = new Tokens(OLD_SECRET);
     private final Tokens stranger = new Tokens("some other server's secret");
     private Path sandbox;
-    private Path storage;
+    private StorageBackend.Store store;
     private TestServer server;
 
     abstract TestServer.Factory container();
 
+    abstract StorageBackend backend();
+
     @BeforeAll
     void start() throws Exception {
         sandbox = Files.createTempDirectory("xmpp-servers");
-        storage = sandbox.resolve("storage");
-        server = container().start(Map.of(
+        store = newStore("storage");
+        server = container().start(store.parametersWith(Map.of(
                 // Secret rotation: the current secret first, the previous one on a second line.
                 Parameters.SECRET, NEW_SECRET + "\n" + OLD_SECRET,
-                Parameters.DELETE_SECRET, DELETE_SECRET,
-                Parameters.STORAGE_DIR, storage.toString()), true);
+                Parameters.DELETE_SECRET, DELETE_SECRET)), true);
         assertTrue(server.started(), server.startFailure());
     }
 
@@ -99,8 +101,7 @@ abstract class XmppServersContract {
         assertTrue(get.header("Content-Disposition").contains("filename*=UTF-8''r%C3%A9sum%C3%A9%20%E6%97%A5%E6%9C%AC.png"),
                 get.header("Content-Disposition"));
         // The uploader (sub) is kept in the file's metadata, beside the bytes.
-        assertTrue(new String(Files.readAllBytes(StorageLayout.storedFile(storage, slot + "/" + filename)),
-                StandardCharsets.UTF_8).contains("user@example.com"));
+        assertTrue(store.metadataText(slot + "/" + filename).contains("user@example.com"));
     }
 
     @Test
@@ -242,10 +243,9 @@ abstract class XmppServersContract {
 
     @Test
     void whenBearerIsTheOnlyProtocolAMissingTokenIs401AndQueryTokensAreRefused() throws Exception {
-        try (TestServer bearerOnly = container().start(Map.of(
+        try (TestServer bearerOnly = container().start(newStore("bearer-only").parametersWith(Map.of(
                 Parameters.SECRET, NEW_SECRET,
-                Parameters.PROTOCOLS, "bearer",
-                Parameters.STORAGE_DIR, sandbox.resolve("bearer-only").toString()), true)) {
+                Parameters.PROTOCOLS, "bearer")), true)) {
             String path = newSlot() + "/f.txt";
             byte[] content = bytes("hello");
             Response none = RawHttp.request("PUT", url(path)).body(content).send(bearerOnly.port());
@@ -260,10 +260,9 @@ abstract class XmppServersContract {
 
     @Test
     void whenBearerIsNotEnabledABearerTokenIsRefused() throws Exception {
-        try (TestServer hmacOnly = container().start(Map.of(
+        try (TestServer hmacOnly = container().start(newStore("hmac-only").parametersWith(Map.of(
                 Parameters.SECRET, NEW_SECRET,
-                Parameters.PROTOCOLS, "v,v2",
-                Parameters.STORAGE_DIR, sandbox.resolve("hmac-only").toString()), true)) {
+                Parameters.PROTOCOLS, "v,v2")), true)) {
             String slot = newSlot();
             byte[] content = bytes("hello");
             Response put = RawHttp.request("PUT", url(slot + "/f.txt"))
@@ -303,7 +302,7 @@ abstract class XmppServersContract {
         Response delete = delete(path, current.deleteToken(path, DELETE_SECRET));
 
         assertEquals(204, delete.status(), delete.text());
-        assertFalse(Files.exists(StorageLayout.storedFile(storage, path)));
+        assertFalse(store.holdsFile(path));
         UploadContract.assertPlainTextError(410, RawHttp.request("GET", url(path)).send(server.port()));
         assertEquals(410, RawHttp.request("HEAD", url(path)).send(server.port()).status());
         // The PUT URL never expires: replaying it must not bring a file back.
@@ -345,9 +344,8 @@ abstract class XmppServersContract {
         Response options = RawHttp.request("OPTIONS", url("a/b")).send(server.port());
         assertTrue(options.header("Allow").contains("DELETE"), options.header("Allow"));
 
-        try (TestServer withoutDelete = container().start(Map.of(
-                Parameters.SECRET, NEW_SECRET,
-                Parameters.STORAGE_DIR, sandbox.resolve("without-delete").toString()), true)) {
+        try (TestServer withoutDelete = container().start(newStore("without-delete").parametersWith(Map.of(
+                Parameters.SECRET, NEW_SECRET)), true)) {
             String path = newSlot() + "/f.txt";
             assertEquals(201, RawHttp.request("PUT", url(path) + "?v=" + current.sign(TokenProtocol.V, path, 1, null))
                     .body(new byte[1]).send(withoutDelete.port()).status());
@@ -378,22 +376,22 @@ abstract class XmppServersContract {
         }
         try (LogCapture capture = new LogCapture(java.util.logging.Level.ALL)) {
             for (Map<String, String> bad : List.of(
-                    Map.of(Parameters.SECRET, NEW_SECRET + "\n" + OLD_SECRET + "\nthird secret",
-                            Parameters.STORAGE_DIR, sandbox.resolve("bad-1").toString()),
-                    Map.of(Parameters.SECRET, NEW_SECRET + "\n\n" + OLD_SECRET,
-                            Parameters.STORAGE_DIR, sandbox.resolve("bad-2").toString()),
+                    Map.of(Parameters.SECRET, NEW_SECRET + "\n" + OLD_SECRET + "\nthird secret"),
+                    Map.of(Parameters.SECRET, NEW_SECRET + "\n\n" + OLD_SECRET),
                     Map.of(Parameters.SECRET, NEW_SECRET, Parameters.DELETE_SECRET, DELETE_SECRET,
-                            Parameters.EXPIRE_AFTER, "30 days", Parameters.STORAGE_DIR, sandbox.resolve("bad-3").toString()))) {
-                try (TestServer refused = container().start(bad, true)) {
+                            Parameters.EXPIRE_AFTER, "30 days"))) {
+                try (TestServer refused = container().start(newStore("refused").parametersWith(bad), true)) {
                     assertFalse(refused.started());
                     startFailures.add(refused.startFailure());
                 }
             }
             secrets.add("third secret");
-            try (TestServer logged = container().start(Map.of(
+            StorageBackend.Store loggedStore = newStore("logged");
+            // The store's own secret (S3's secret access key) must not show either.
+            java.util.Optional.ofNullable(loggedStore.parameters().get(Parameters.S3_SECRET_ACCESS_KEY)).ifPresent(secrets::add);
+            try (TestServer logged = container().start(loggedStore.parametersWith(Map.of(
                     Parameters.SECRET, NEW_SECRET + "\n" + OLD_SECRET,
-                    Parameters.DELETE_SECRET, DELETE_SECRET,
-                    Parameters.STORAGE_DIR, sandbox.resolve("logged").toString()), true)) {
+                    Parameters.DELETE_SECRET, DELETE_SECRET)), true)) {
                 String slot = newSlot();
                 byte[] content = bytes("logged");
                 String good = older.bearer(slot, "f.txt", content.length, "text/plain", soon(), null);
@@ -440,6 +438,11 @@ abstract class XmppServersContract {
     }
 
     // ---- helpers ---------------------------------------------------------------------------------
+
+    /** A new, empty store of this suite's backend, for a server of the test's own. */
+    private StorageBackend.Store newStore(String name) throws Exception {
+        return backend().newStore(sandbox, name);
+    }
 
     /** {@code jwt} with the spare low bits of its signature's last character flipped: same bytes, other text. */
     private static String sparebitsAltered(String jwt) {

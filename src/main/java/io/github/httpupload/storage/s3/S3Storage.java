@@ -15,6 +15,7 @@ import io.github.httpupload.storage.StorageUnavailableException;
 import software.amazon.awssdk.core.ResponseInputStream;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.core.sync.ResponseTransformer;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.GetObjectResponse;
 import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
@@ -274,7 +275,10 @@ public final class S3Storage implements Storage {
     void copyRange(String key, String eTag, long start, long end, OutputStream out) throws IOException {
         ResponseInputStream<GetObjectResponse> in;
         try {
-            in = s3.getObject(b -> b.bucket(bucket).key(key).ifMatch(eTag).range("bytes=" + start + "-" + (end - 1)));
+            // Duration.ZERO: no abort-if-unread timer. Ours is read at once and always closed, and the
+            // timer's static thread, started from the webapp, outlived an undeploy (Tomcat reports a leak).
+            in = s3.getObject(b -> b.bucket(bucket).key(key).ifMatch(eTag).range("bytes=" + start + "-" + (end - 1)),
+                    ResponseTransformer.toInputStream(Duration.ZERO));
         } catch (SdkException e) {
             throw unavailable("reading " + key, e);
         }

@@ -1,0 +1,19 @@
+package io.github.httpupload.web;
+
+import io.github.httpupload.testsupport.JettyTestServer;
+import io.github.httpupload.testsupport.StorageBackend;
+import io.github.httpupload.testsupport.TestServer;
+
+/** Bearer, DELETE and secret rotation on embedded Jetty 12 ee10, an S3 bucket (S3Proxy). */
+class JettyS3XmppServersTest extends XmppServersContract {
+
+    @Override
+    TestServer.Factory container() {
+        return JettyTestServer.factory();
+    }
+
+    @Override
+    StorageBackend backend() {
+        return StorageBackend.S3;
+    }
+}
