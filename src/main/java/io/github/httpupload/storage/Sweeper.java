@@ -21,12 +21,15 @@ public final class Sweeper implements AutoCloseable {
 
     private final Storage storage;
     private final ScheduledExecutorService executor;
+    /** The executor's one thread, joined on close: its termination is signalled a moment before the thread ends. */
+    private volatile Thread worker;
 
     private Sweeper(Storage storage, Duration interval) {
         this.storage = storage;
         this.executor = Executors.newSingleThreadScheduledExecutor(task -> {
             Thread thread = new Thread(task, THREAD_NAME + " " + storage);
             thread.setDaemon(true); // never keeps a JVM alive on its own
+            worker = thread;
             return thread;
         });
         executor.scheduleWithFixedDelay(this::sweepOnce, 0, interval.toMillis(), TimeUnit.MILLISECONDS);
@@ -55,8 +58,11 @@ public final class Sweeper implements AutoCloseable {
     public void close() {
         executor.shutdownNow();
         try {
+            Thread thread = worker;
             if (!executor.awaitTermination(STOP_WAIT_SECONDS, TimeUnit.SECONDS)) {
                 LOG.log(Level.WARNING, "The sweeper thread did not stop within {0} seconds", STOP_WAIT_SECONDS);
+            } else if (thread != null) {
+                thread.join(TimeUnit.SECONDS.toMillis(STOP_WAIT_SECONDS));
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
