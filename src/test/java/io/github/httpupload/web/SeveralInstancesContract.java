@@ -147,6 +147,38 @@ abstract class SeveralInstancesContract {
     }
 
     @Test
+    void ofTenRacingDeletesSpreadOverBothExactlyOneDeletes() throws Exception {
+        String path = newSlot() + "/deleted by many.txt";
+        assertEquals(201, put(a, path, bytes("deleted once"), "text/plain").status());
+        String target = url(path) + "?token=" + tokens.deleteToken(path, DELETE_SECRET);
+        int racers = 10;
+        ExecutorService pool = Executors.newFixedThreadPool(racers);
+        try {
+            CountDownLatch go = new CountDownLatch(1);
+            List<Future<Integer>> statuses = new ArrayList<>();
+            for (int i = 0; i < racers; i++) {
+                TestServer instance = i % 2 == 0 ? a : b;
+                statuses.add(pool.submit(() -> {
+                    go.await();
+                    return RawHttp.request("DELETE", target).send(instance.port()).status();
+                }));
+            }
+            go.countDown();
+            List<Integer> answers = new ArrayList<>();
+            for (Future<Integer> status : statuses) {
+                answers.add(status.get());
+            }
+            // The XMPP server is told once that it deleted the file; the others found nothing to delete.
+            assertEquals(1, answers.stream().filter(status -> status == 204).count(), answers.toString());
+            assertEquals(racers - 1, answers.stream().filter(status -> status == 404).count(), answers.toString());
+        } finally {
+            pool.shutdownNow();
+        }
+        assertEquals(410, get(a, path).status());
+        assertEquals(410, get(b, path).status());
+    }
+
+    @Test
     void aFileExpiredIsGoneFromBothWithoutWaitingForTheCache() throws Exception {
         String slot = newSlot();
         String path = slot + "/f.txt";
