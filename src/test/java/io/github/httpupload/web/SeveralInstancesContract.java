@@ -38,7 +38,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 /**
  * Two instances of the service over one store, each in a different container (A: Tomcat, B:
  * Jetty), as a load balancer would spread requests over them: what one stores the other serves,
- * a slot is won once whichever instance each racer reached, and a deletion or an expiry on one is
+ * a slot is won (and a file deleted) once whichever instance each racer reached, and a deletion or an expiry on one is
  * seen by the other within the cache lifetime ({@link CachingStorage#DEFAULT_TTL}). Each subclass
  * says which store the two share. (Concurrent sweeps: {@code storage.SeveralInstancesSweepTest}.)
  */
