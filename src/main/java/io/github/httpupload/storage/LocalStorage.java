@@ -141,10 +141,24 @@ public final class LocalStorage implements Storage {
         try {
             Files.createLink(target, temp);
         } catch (FileAlreadyExistsException e) {
-            throw new AlreadyStoredException();
+            // On NFS a link(2) whose reply was lost is sent again, and the server's answer to the
+            // retransmission is EEXIST although the first one succeeded: then the name is our own
+            // file. Only a different file there is another upload's.
+            if (!isSameFile(temp, target)) {
+                throw new AlreadyStoredException();
+            }
         }
         if (settings.fsync()) {
             LocalLayout.syncDirectory(target.getParent());
+        }
+    }
+
+    /** Whether {@code a} and {@code b} are one file (one inode); false when either is gone. */
+    private static boolean isSameFile(Path a, Path b) {
+        try {
+            return Files.isSameFile(a, b);
+        } catch (IOException e) {
+            return false;
         }
     }
 

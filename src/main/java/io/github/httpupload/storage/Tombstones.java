@@ -64,8 +64,9 @@ final class Tombstones {
         int[] purged = {0};
         ShardWalk.walk(layout.gone, (entry, hash, attributes) -> {
             if (attributes.lastModifiedTime().compareTo(cutoff) < 0) {
-                Files.deleteIfExists(entry);
-                purged[0]++;
+                if (Files.deleteIfExists(entry)) { // false: another instance's sweep purged it first
+                    purged[0]++;
+                }
             }
         });
         return purged[0];

@@ -287,6 +287,74 @@ class LocalStorageTest {
     }
 
     @Test
+    void aLinkThatReportsExistsButMadeOurOwnFileIsAStoredUpload() throws IOException {
+        // What an NFS retransmission of link(2) leaves: the final name is already the temporary
+        // file (one inode, two links), and the link call answers EEXIST. Made here by linking the
+        // temporary file ourselves while its last bytes are read, just before the publish.
+        byte[] content = "published twice".getBytes(StandardCharsets.UTF_8);
+        Path target = StorageLayout.storedFile(root, "nfs/x.txt");
+        InputStream body = new ByteArrayInputStream(content) {
+            @Override
+            public synchronized int read(byte[] buffer, int offset, int length) {
+                int n = super.read(buffer, offset, length);
+                if (n > 0 && available() == 0) {
+                    linkTheTemporaryFileTo(target);
+                }
+                return n;
+            }
+        };
+
+        storage.store(NewFile.of(slot("nfs/x.txt"), content.length, "text/plain"), body);
+
+        StoredObject file = found("nfs/x.txt");
+        assertArrayEquals(content, read(file));
+        assertEquals("text/plain", file.contentType());
+        assertEquals(1, Files.getAttribute(target, "unix:nlink"), "the temporary name is gone, the final one stays");
+        assertEquals(HEADER + content.length, storage.storedBytes(), "counted as stored");
+        assertTempEmpty();
+    }
+
+    @Test
+    void aDifferentFileAtTheFinalNameIsStillAConflict() throws IOException {
+        // The same EEXIST from link(2), but the name is another file: a real conflict, left untouched.
+        byte[] content = "the loser".getBytes(StandardCharsets.UTF_8);
+        Path target = StorageLayout.storedFile(root, "nfs/y.txt");
+        InputStream body = new ByteArrayInputStream(content) {
+            @Override
+            public synchronized int read(byte[] buffer, int offset, int length) {
+                int n = super.read(buffer, offset, length);
+                if (n > 0 && available() == 0) {
+                    try {
+                        Files.write(target, "someone else's".getBytes(StandardCharsets.UTF_8));
+                    } catch (IOException e) {
+                        throw new AssertionError(e);
+                    }
+                }
+                return n;
+            }
+        };
+
+        assertThrows(AlreadyStoredException.class,
+                () -> storage.store(NewFile.of(slot("nfs/y.txt"), content.length, "text/plain"), body));
+
+        assertEquals("someone else's", Files.readString(target));
+        assertEquals(0, storage.storedBytes());
+        assertTempEmpty();
+    }
+
+    /** Hard-links the one upload in progress in {@code tmp/} to {@code target}. */
+    private void linkTheTemporaryFileTo(Path target) {
+        try (Stream<Path> temp = Files.list(root.resolve("tmp"))) {
+            List<Path> uploads = temp.toList();
+            assertEquals(1, uploads.size(), uploads.toString());
+            Files.createLink(target, uploads.get(0));
+            assertEquals(2, Files.getAttribute(uploads.get(0), "unix:nlink"));
+        } catch (IOException e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    @Test
     void aShortBodyKeepsNothing() throws IOException {
         IncompleteUploadException e = assertThrows(IncompleteUploadException.class,
                 () -> storage.store(NewFile.of(slot("a/short"), 10, "text/plain"), new ByteArrayInputStream(new byte[4])));

@@ -180,6 +180,9 @@ public final class S3Storage implements Storage {
     /**
      * Deletes the file, remembering the deletion first (unless tombstones are off). The tombstone
      * is written with If-None-Match: of several instances deleting at once, one counts the deletion.
+     * One that is there already was written moments ago by a concurrent (or interrupted) removal
+     * and is left as it is: overwriting it would erase the write-id by which that removal knows it
+     * came first, and then neither would count the deletion.
      *
      * @return whether this call made the deletion (false: another one came first)
      */
@@ -187,9 +190,6 @@ public final class S3Storage implements Storage {
         boolean first = true;
         if (tombstonesEnabled()) {
             first = putEmpty(tombstoneKey(hash), true);
-            if (!first) {
-                putEmpty(tombstoneKey(hash), false); // dated now, as the local backend does
-            }
         }
         try {
             s3.deleteObject(b -> b.bucket(bucket).key(fileKey(hash)));
