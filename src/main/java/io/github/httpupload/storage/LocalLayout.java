@@ -3,9 +3,12 @@ package io.github.httpupload.storage;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
@@ -101,22 +104,36 @@ final class LocalLayout {
 
     /**
      * Deletes what uploads cut short by a crash left in {@code tmp/}: only regular files named like
-     * ours, never following links. One service instance owns a storage directory, so at start no
-     * upload of ours is in flight.
+     * ours, never following links, and never one whose writer still holds its lock — an upload in
+     * progress on another instance over the same directory (a crashed writer's lock is gone).
      */
     void deleteTemporaryFiles() throws IOException {
         int deleted = 0;
         try (DirectoryStream<Path> entries = Files.newDirectoryStream(tmp)) {
             for (Path entry : entries) {
                 if (TEMPORARY_NAME.matcher(entry.getFileName().toString()).matches()
-                        && Files.isRegularFile(entry, LinkOption.NOFOLLOW_LINKS)) {
-                    Files.delete(entry);
+                        && Files.isRegularFile(entry, LinkOption.NOFOLLOW_LINKS) && deleteIfUnlocked(entry)) {
                     deleted++;
                 }
             }
         }
         if (deleted > 0) {
             LOG.log(Level.INFO, "Deleted {0} unfinished upload(s) left in {1} by an earlier run", deleted, tmp);
+        }
+    }
+
+    private static boolean deleteIfUnlocked(Path temporary) throws IOException {
+        try (FileChannel channel = FileChannel.open(temporary, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS);
+             FileLock lock = channel.tryLock()) {
+            if (lock == null) {
+                return false; // another process is writing it
+            }
+            Files.delete(temporary);
+            return true;
+        } catch (OverlappingFileLockException e) {
+            return false; // an instance in this JVM is writing it
+        } catch (NoSuchFileException e) {
+            return false; // published or abandoned meanwhile
         }
     }
 

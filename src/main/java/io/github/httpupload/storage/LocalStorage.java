@@ -114,13 +114,15 @@ public final class LocalStorage implements Storage {
         Path temp = layout.newTemporaryFile();
         Throwable failure = null;
         try {
+            // Locked until published: another instance starting on this directory leaves it alone.
             try (FileChannel out = FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+                out.lock(); // released when the channel closes
                 UploadWriter.write(header, body, out, file.length());
                 if (settings.fsync()) {
                     out.force(true);
                 }
+                publish(temp, target);
             }
-            publish(temp, target);
             published = true;
         } catch (IncompleteUploadException | AlreadyStoredException e) {
             failure = e;

@@ -8,10 +8,12 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.io.BufferedReader;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.InputStreamReader;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryNotEmptyException;
@@ -29,6 +31,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -460,6 +463,76 @@ class LocalStorageTest {
             assertEquals("keep me", Files.readString(outside));
         } finally {
             Files.deleteIfExists(outside);
+        }
+    }
+
+    @Test
+    void anotherInstanceStartingOnTheDirectoryLeavesAnUploadInProgressAlone() throws Exception {
+        byte[] content = "half now, half after the other instance started".getBytes(StandardCharsets.UTF_8);
+        CountDownLatch halfWritten = new CountDownLatch(1);
+        CountDownLatch othersStarted = new CountDownLatch(1);
+        InputStream body = new ByteArrayInputStream(content) {
+            @Override
+            public synchronized int read(byte[] buffer, int offset, int length) {
+                if (pos == content.length / 2) {
+                    halfWritten.countDown();
+                    await(othersStarted);
+                }
+                return super.read(buffer, offset, Math.min(length, Math.max(1, content.length / 2 - pos)));
+            }
+        };
+        ExecutorService uploader = Executors.newSingleThreadExecutor();
+        try {
+            Future<?> upload = uploader.submit(() -> {
+                storage.store(NewFile.of(slot("busy/file.txt"), content.length, "text/plain"), body);
+                return null;
+            });
+            assertTrue(halfWritten.await(20, TimeUnit.SECONDS));
+            assertEquals(1, temporaryFiles().size());
+
+            LocalStorage.open(StorageSettings.in(root), clock); // the other instance's start
+            assertEquals(1, temporaryFiles().size(), "the upload in progress keeps its temporary file");
+            othersStarted.countDown();
+
+            upload.get(20, TimeUnit.SECONDS);
+            assertArrayEquals(content, read(found("busy/file.txt")));
+            assertTempEmpty();
+        } finally {
+            othersStarted.countDown();
+            uploader.shutdownNow();
+        }
+    }
+
+    @Test
+    void aTemporaryFileLockedByAnotherProcessIsKeptUntilItsLockIsGone() throws Exception {
+        Path busy = Files.write(root.resolve("tmp").resolve("2b9c7c62-3a4e-4a2f-9a51-6c0e3f7f1d2e.part"), new byte[100]);
+        // Another process's POSIX record lock, the kind the JDK takes: Python's fcntl.lockf.
+        Process other = new ProcessBuilder("python3", "-c", "import fcntl, sys, time\n"
+                + "f = open(sys.argv[1], 'r+')\nfcntl.lockf(f, fcntl.LOCK_EX)\nprint('locked', flush=True)\ntime.sleep(60)",
+                busy.toString()).redirectErrorStream(true).start();
+        try {
+            assertEquals("locked", new BufferedReader(new InputStreamReader(other.getInputStream(), StandardCharsets.UTF_8)).readLine());
+            LocalStorage.open(StorageSettings.in(root), clock);
+            assertTrue(Files.exists(busy), "another process is still writing it");
+        } finally {
+            other.destroyForcibly().waitFor(20, TimeUnit.SECONDS);
+        }
+        LocalStorage.open(StorageSettings.in(root), clock);
+        assertTrue(Files.notExists(busy), "its writer is gone: an upload cut short, deleted at start");
+    }
+
+    private List<Path> temporaryFiles() throws IOException {
+        try (Stream<Path> files = Files.list(root.resolve("tmp"))) {
+            return files.toList();
+        }
+    }
+
+    private static void await(CountDownLatch latch) {
+        try {
+            assertTrue(latch.await(20, TimeUnit.SECONDS));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(e);
         }
     }
 
