@@ -26,7 +26,9 @@ import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
@@ -192,6 +194,40 @@ abstract class S3FaultsContract {
         RawHttp.Response back = get(path);
         assertEquals(200, back.status());
         assertArrayEquals(body, back.body());
+    }
+
+    /**
+     * A store that answers but fails (5xx): the bucket's directories made immutable, so S3Proxy
+     * cannot write and answers its own error. Throttling ({@code 503 SlowDown}) takes the same path.
+     */
+    @Test
+    void aStoreThatFailsWritesAnswers503AndTheServiceRecoversWhenItWorksAgain() throws Exception {
+        String path = slot("failing-store");
+        byte[] body = "stored once the store writes again".getBytes(StandardCharsets.UTF_8);
+        assertEquals(201, upload(slot("first"), body).status(), "the bucket's directories exist");
+        List<Path> directories;
+        try (var walk = Files.walk(s3.bucketDirectory(bucket))) {
+            directories = walk.filter(Files::isDirectory).toList();
+        }
+        chattr("+i", directories);
+        try {
+            RawHttp.Response refused = upload(path, body);
+            assertEquals(503, refused.status(), refused.text());
+            assertEquals("10", refused.header("Retry-After"));
+        } finally {
+            chattr("-i", directories);
+        }
+        assertEquals(404, get(path).status(), "nothing was stored");
+        assertEquals(201, upload(path, body).status());
+        assertArrayEquals(body, get(path).body());
+    }
+
+    private static void chattr(String flag, List<Path> paths) throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>(List.of("chattr", flag));
+        paths.forEach(p -> command.add(p.toString()));
+        Process chattr = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String output = new String(chattr.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertEquals(0, chattr.waitFor(), "chattr " + flag + " (needs root and ext4 or similar): " + output);
     }
 
     /** Half of 128 KiB: within the replay window (no byte sent to the store may yet be final); half of 2 MiB: past it. */
