@@ -387,9 +387,9 @@ big_cells() { # big_cells ROUND SERVER
     is_s3 "$server" && settle $pids    # the service may still be finishing the store's PutObject
     after=$(cpu_ticks $pids)
     is_s3 "$server" && sa=$(cpu_ticks "$S3P_PID")
-    mem=$(stop_mem_sampling "$RAW/rss-$1-$2.txt" "$RAW/heap-$1-$2.txt")
-    record_big putbig "$round" "$server" "$code" "$t" 0 "$bytes" "$before" "$after" "${mem% *}" \
-        "$(tick_delta "$sb" "$sa")" "${mem#* }"
+    stop_mem_sampling "$RAW/rss-$1-$2.txt" "$RAW/heap-$1-$2.txt"
+    record_big putbig "$round" "$server" "$code" "$t" 0 "$bytes" "$before" "$after" "$MEM_RSS" \
+        "$(tick_delta "$sb" "$sa")" "$MEM_HEAP"
 
     sync   # the upload's dirty pages are written back now, not during the GET
     if is_s3 "$server"; then
@@ -400,13 +400,13 @@ big_cells() { # big_cells ROUND SERVER
     read -r code t bytes < <(curl -sS -o /dev/null -w '%{http_code} %{time_total} %{size_download}\n' \
         "${BASE[$server]}/$slot" || echo "000 0 0")
     after=$(cpu_ticks $pids)
-    mem="- -"
+    MEM_RSS=- MEM_HEAP=-
     if is_s3 "$server"; then
         sa=$(cpu_ticks "$S3P_PID")
-        mem=$(stop_mem_sampling "$RAW/rss-get-$1-$2.txt" "$RAW/heap-get-$1-$2.txt")
+        stop_mem_sampling "$RAW/rss-get-$1-$2.txt" "$RAW/heap-get-$1-$2.txt"
     fi
-    record_big getbig "$round" "$server" "$code" "$t" "$bytes" 0 "$before" "$after" "${mem% *}" \
-        "$(tick_delta "$sb" "$sa")" "${mem#* }"
+    record_big getbig "$round" "$server" "$code" "$t" "$bytes" 0 "$before" "$after" "$MEM_RSS" \
+        "$(tick_delta "$sb" "$sa")" "$MEM_HEAP"
     remove_uploads "$server"
 }
 start_mem_sampling() { # start_mem_sampling RSS_FILE HEAP_FILE SERVER PID...: RSS of the PIDs (S3: the JVM that serves), jstat for S3
@@ -423,7 +423,9 @@ start_mem_sampling() { # start_mem_sampling RSS_FILE HEAP_FILE SERVER PID...: RS
         sleep 0.05
     done
 }
-stop_mem_sampling() { # prints "RSS HEAP": "growth/start" KiB, and "max_used/young_gcs/gc_ms/start_used" KiB or "-"
+# Sets MEM_RSS ("growth/start" KiB) and MEM_HEAP ("max_used/young_gcs/gc_ms/start_used" KiB, or
+# "-"). Runs in the main shell (not in $(...)): only there can it wait for the samplers it stops.
+stop_mem_sampling() { # stop_mem_sampling RSS_FILE HEAP_FILE
     local rss_file=$1 heap_file=$2 start_kib max_kib heap=-
     kill "$SAMPLER_PID"; wait "$SAMPLER_PID" || true; SAMPLER_PID=   # SIGTERM: it writes max_kib
     start_kib=$(sed -n 's/^start_kib=//p' "$rss_file"); max_kib=$(sed -n 's/^max_kib=\([0-9]*\).*/\1/p' "$rss_file")
@@ -435,7 +437,7 @@ stop_mem_sampling() { # prints "RSS HEAP": "growth/start" KiB, and "max_used/you
                 if (u > m) m = u; y = $c["YGC"]; g = $c["GCT"] }
             END { if (n) printf "%d/%d/%d/%d", m, y - y0, (g - g0) * 1000, u0; else print "-" }' "$heap_file")
     fi
-    echo "$((max_kib - start_kib))/$start_kib $heap"
+    MEM_RSS="$((max_kib - start_kib))/$start_kib" MEM_HEAP=$heap
 }
 record_big() { # record_big WORKLOAD ROUND SERVER CODE SECONDS RECEIVED SENT BEFORE AFTER RSS STORE_TICKS HEAP
     local bu bs au as us; read -r bu bs <<< "$8"; read -r au as <<< "$9"
