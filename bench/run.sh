@@ -16,6 +16,12 @@
 #   BIG_MIB=256      size of the single large PUT/GET     PUT_URLS=200000 signed URLs per PUT cell
 #   JVM_OPTS="-Xms512m -Xmx512m -XX:+UseG1GC"             the same for every run
 #   RESULTS_DIR=bench/results   where the markdown report goes    KEEP=1 keep the temp dir
+#   S3=1             also measure the S3 backend: our WAR at /upload-s3 on a private S3Proxy, and
+#                    the same S3Proxy directly (WORKLOADS and BIG apply); 0 skips it, "only" skips
+#                    the nginx/DefaultServlet/ours rows (the servers still start, seed and probe)
+#   S3PROXY_JAR=...  S3Proxy 4.1.0 jar-with-dependencies; default target/s3proxy/s3proxy.jar of
+#                    this tree (mvn process-test-classes copies it), else the one in ~/.m2
+#   S3PROXY_OPTS="-Xms256m -Xmx256m -XX:+UseG1GC"         S3Proxy's JVM flags
 #
 # Everything listens on 127.0.0.1 only, on free ports picked at start. Every process started here
 # is stopped by its pid at exit, failure included, and the temp dir is removed.
@@ -37,12 +43,23 @@ BIG=${BIG:-1}                                      # 0 skips the single large PU
 CONNECTOR_ATTRS=${CONNECTOR_ATTRS:-}                 # extra attributes for the Tomcat connector (tuning experiments)
 PUT_URLS=${PUT_URLS:-200000}
 JVM_OPTS=${JVM_OPTS:--Xms512m -Xmx512m -XX:+UseG1GC}
+S3=${S3:-1}
+S3PROXY_OPTS=${S3PROXY_OPTS:--Xms256m -Xmx256m -XX:+UseG1GC}
+S3_BUCKET=httpupload-bench             # one bucket: the service under svc/, direct requests under direct/
 RESULTS_DIR=${RESULTS_DIR:-$HERE/results}
 THREADS=2 CONNECTIONS=8                # wrk -t2 -c8 for every cell: the issue's "concurrency 8"
 SERVERS=(nginx default ours)
 MIB=1048576
 
 case $FSYNC in true|false) ;; *) die "FSYNC must be true or false, not '$FSYNC'" ;; esac
+case $S3 in 0|1|only) ;; *) die "S3 must be 0, 1 or only, not '$S3'" ;; esac
+if [ "$S3" != 0 ]; then
+    if [ -z "${S3PROXY_JAR:-}" ]; then
+        S3PROXY_JAR=$REPO/target/s3proxy/s3proxy.jar
+        [ -f "$S3PROXY_JAR" ] || S3PROXY_JAR=$HOME/.m2/repository/org/gaul/s3proxy/4.1.0/s3proxy-4.1.0-jar-with-dependencies.jar
+    fi
+    [ -f "$S3PROXY_JAR" ] || die "S3=1 needs S3Proxy: no $S3PROXY_JAR (run mvn process-test-classes, or set S3PROXY_JAR, or S3=0)"
+fi
 for v in DURATION WARMUP ROUNDS BIG_MIB PUT_URLS; do
     [[ ${!v} =~ ^[0-9]+$ ]] || die "$v must be a whole number, not '${!v}'"
 done
@@ -59,13 +76,15 @@ $NGINX -V 2>&1 | grep -q -- --with-http_dav_module || die "this nginx has no dav
 # ---------------------------------------------------------------------------------------------
 # Temp dir, and cleanup that runs on every exit path.
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/http-upload-bench.XXXXXX")
-NGX_PID= TC_PID= SAMPLER_PID=
+NGX_PID= TC_PID= SAMPLER_PID= S3P_PID= JSTAT_PID=
 cleanup() {
     local rc=$?
     set +e
     stop_pid rss-sampler "$SAMPLER_PID"
+    stop_pid jstat "$JSTAT_PID"
     stop_pid nginx "$NGX_PID"
     stop_pid tomcat "$TC_PID"
+    stop_pid s3proxy "$S3P_PID"
     if [ -n "${KEEP:-}" ]; then echo "KEEP set: temp dir $WORK left in place"; else rm -rf "$WORK"; fi
     [ $rc = 0 ] || echo "run.sh: FAILED (exit $rc)" >&2
 }
@@ -75,9 +94,9 @@ log "temp dir $WORK"
 
 DATA=$WORK/data RAW=$WORK/raw URLS=$WORK/urls
 mkdir -p "$DATA" "$RAW" "$URLS"
-read -r NGX_PORT TC_PORT < <($PY -c '
+read -r NGX_PORT TC_PORT S3P_PORT < <($PY -c '
 import socket
-socks = [socket.socket() for _ in range(2)]
+socks = [socket.socket() for _ in range(3)]
 for s in socks: s.bind(("127.0.0.1", 0))
 print(*[s.getsockname()[1] for s in socks])')
 SECRET=$(head -c 24 /dev/urandom | od -An -tx1 | tr -d ' \n')
@@ -170,6 +189,45 @@ cat > "$DEFAULT_APP/WEB-INF/web.xml" <<'EOF'
 </web-app>
 EOF
 echo "<Context docBase=\"$DEFAULT_APP\"/>" > "$CATALINA_BASE/conf/Catalina/localhost/default.xml"
+
+# S3: a private S3Proxy (filesystem-nio2 backend under $WORK/s3, a bucket is a directory) started
+# as the test suite starts it (testsupport/S3ProxyServer.java), but with authorization=none so that
+# wrk and curl can GET/PUT http://127.0.0.1:PORT/bucket/key unsigned for the direct rows; the
+# service still signs every request (SigV4 with throw-away keys) and S3Proxy ignores the signature.
+# /upload-s3 is a second context of the same WAR (a copy outside appBase) with only S3 settings.
+if [ "$S3" != 0 ]; then
+    S3P=$WORK/s3 S3_DATA=$WORK/s3/data
+    mkdir -p "$S3_DATA/$S3_BUCKET"
+    cat > "$S3P/s3proxy.conf" <<EOF
+s3proxy.endpoint=http://127.0.0.1:$S3P_PORT
+s3proxy.authorization=none
+jclouds.provider=filesystem-nio2
+jclouds.filesystem.basedir=$S3_DATA
+EOF
+    # exec: $! is the JVM itself (its CPU and RSS are measured by that pid)
+    (exec java $S3PROXY_OPTS -jar "$S3PROXY_JAR" --properties "$S3P/s3proxy.conf") > "$S3P/s3proxy.log" 2>&1 &
+    S3P_PID=$!
+    for i in $(seq 120); do
+        grep -q "Started .*ServerConnector.*{127.0.0.1:$S3P_PORT}" "$S3P/s3proxy.log" && break
+        kill -0 "$S3P_PID" 2>/dev/null || { tail -30 "$S3P/s3proxy.log"; die "s3proxy exited"; }
+        sleep 0.5
+    done
+    grep -q "Started .*ServerConnector" "$S3P/s3proxy.log" || die "s3proxy did not start in 60 s"
+    cp "$WAR" "$WORK/upload-s3.war"
+    cat > "$CATALINA_BASE/conf/Catalina/localhost/upload-s3.xml" <<EOF
+<Context docBase="$WORK/upload-s3.war">
+  <Parameter name="httpupload.secret" value="$SECRET" override="false"/>
+  <Parameter name="httpupload.storage" value="s3" override="false"/>
+  <Parameter name="httpupload.s3.bucket" value="$S3_BUCKET" override="false"/>
+  <Parameter name="httpupload.s3.prefix" value="svc/" override="false"/>
+  <Parameter name="httpupload.s3.endpoint" value="http://127.0.0.1:$S3P_PORT" override="false"/>
+  <Parameter name="httpupload.s3.accessKeyId" value="bench-access-key" override="false"/>
+  <Parameter name="httpupload.s3.secretAccessKey" value="bench-secret-key" override="false"/>
+  <Parameter name="httpupload.maxFileSize" value="1073741824" override="false"/>
+</Context>
+EOF
+    log "s3proxy pid $S3P_PID on 127.0.0.1:$S3P_PORT (authorization=none), bucket $S3_BUCKET"
+fi
 start_tomcat
 
 wait_http() { # wait_http NAME URL PID: until the server answers at all (any status)
@@ -188,14 +246,18 @@ declare -A BASE=(
     [nginx]="http://127.0.0.1:$NGX_PORT/dav"
     [default]="http://127.0.0.1:$TC_PORT/default"
     [ours]="http://127.0.0.1:$TC_PORT/upload"
+    [s3svc]="http://127.0.0.1:$TC_PORT/upload-s3"
+    [s3direct]="http://127.0.0.1:$S3P_PORT/$S3_BUCKET/direct"
 )
-declare -A LABEL=([nginx]=nginx [default]=DefaultServlet [ours]=ours)
+declare -A LABEL=([nginx]=nginx [default]=DefaultServlet [ours]=ours [s3svc]="ours on S3" [s3direct]="S3Proxy direct")
 
 # ---------------------------------------------------------------------------------------------
 # Measuring helpers.
 server_pids() { # the processes whose CPU is the server's: nginx master + workers, or the JVM
     case $1 in
         nginx) echo "$NGX_PID" $(pgrep -P "$NGX_PID") ;;
+        s3svc) echo "$TC_PID" "$S3P_PID" ;;    # the service's cost includes the store's
+        s3direct) echo "$S3P_PID" ;;
         *) echo "$TC_PID" ;;
     esac
 }
@@ -224,7 +286,7 @@ settle() { # settle PID...
 }
 # PUT URL for our service: signed with a v1 token for the exact Content-Length.
 put_url() { # put_url SERVER SLOT_PATH SIZE
-    if [ "$1" = ours ]; then echo "${BASE[ours]}/$2?v=$(sign "$2" "$3")"; else echo "${BASE[$1]}/$2"; fi
+    case $1 in ours|s3svc) echo "${BASE[$1]}/$2?v=$(sign "$2" "$3")" ;; *) echo "${BASE[$1]}/$2" ;; esac
 }
 # Removes what a PUT cell stored, then flushes: dirty pages of one cell must not be written back
 # while the next one is measured (deleting first means most of them are never written at all).
@@ -235,12 +297,19 @@ remove_uploads() { # remove_uploads SERVER
         default) find "$DEFAULT_APP/put" "$DEFAULT_APP/big" -mindepth 1 -delete ;;
         # Whatever the store's layout: every file newer than the seeds is benchmark data.
         ours) find "$STORE" -type f -newer "$SEED_MARK" -delete ;;
+        # S3Proxy's filesystem-nio2 keeps one file per object and reads the disk on every
+        # request, so objects can be removed behind its back (nothing reads them again).
+        s3svc) find "$S3_DATA/$S3_BUCKET/svc" -type f -newer "$SEED_MARK" -delete ;;
+        s3direct) rm -rf "$S3_DATA/$S3_BUCKET/direct/put" "$S3_DATA/$S3_BUCKET/direct/big" ;;
     esac
     sync
 }
 
 CELLS=$RAW/cells.tsv
-printf 'workload\tserver\tround\trequests\tduration_us\tbytes_received\tbytes_sent\tuser_ticks\tsys_ticks\tstatuses\tstatus_gt399\tsock_errors\trss_kib\tp50_us\tp99_us\n' > "$CELLS"
+# store_ticks: user+sys ticks of S3Proxy within user_ticks+sys_ticks (S3 rows; "-" elsewhere).
+# heap: for the S3 large transfers, "max_used_kib/young_gcs/gc_ms/start_used_kib" of the JVM whose
+# RSS is sampled (jstat -gc every 100 ms), "-" elsewhere.
+printf 'workload\tserver\tround\trequests\tduration_us\tbytes_received\tbytes_sent\tuser_ticks\tsys_ticks\tstatuses\tstatus_gt399\tsock_errors\trss_kib\tp50_us\tp99_us\tstore_ticks\theap\n' > "$CELLS"
 CLK_TCK=$(getconf CLK_TCK)
 
 show_cell() { # one progress line: workload round server requests seconds user_ticks sys_ticks statuses
@@ -260,24 +329,26 @@ wrk_cell() { # wrk_cell ROUND WORKLOAD SERVER SECONDS   (ROUND "warm" is not rec
         get1m) url=$base/bench/1m.bin script=get.lua args=(count=0) ;;
         range) url=$base/bench/1m.bin script=get.lua args=("range=bytes=0-65535") ;;
         put1m) url=$base/ script=put.lua args=(size=$MIB threads=$THREADS)
-            if [ "$server" = ours ]; then
-                $PY "$HERE/sign.py" urls /upload/ "put/$cell" "$PUT_URLS" $MIB > "$URLS/$cell.txt"
+            if [ "$server" = ours ] || [ "$server" = s3svc ]; then
+                $PY "$HERE/sign.py" urls "/${base##*/}/" "put/$cell" "$PUT_URLS" $MIB > "$URLS/$cell.txt"
                 args+=("urls=$URLS/$cell.txt")
             else
-                args+=("prefix=/${base##*/}/put/$cell")
+                args+=("prefix=/${base#http://*/}/put/$cell")
                 [ "$server" = default ] && mkdir -p "$DEFAULT_APP/put/$cell"  # it does not create directories
             fi ;;
     esac
     sync
-    local pids before after
+    local pids before after store_before= store_after=
     pids=$(server_pids "$server")
     before=$(cpu_ticks $pids)
+    is_s3 "$server" && store_before=$(cpu_ticks "$S3P_PID")
     BENCH_WRK_DIR=$HERE/wrk wrk -t$THREADS -c$CONNECTIONS -d"${secs}s" --timeout 30s \
         -s "$HERE/wrk/$script" "$url" -- "${args[@]}" > "$out" 2>&1 || true
     settle $pids
     after=$(cpu_ticks $pids)
+    is_s3 "$server" && store_after=$(cpu_ticks "$S3P_PID")
     [ "$wl" = put1m ] && remove_uploads "$server"
-    [ "$wl" = put1m ] && [ "$server" = ours ] && rm -f "$URLS/$cell.txt"
+    [ "$wl" = put1m ] && rm -f "$URLS/$cell.txt"
     local line; line=$(sed -n 's/^RESULT //p' "$out")
     [ -n "$line" ] || { cat "$out"; die "wrk gave no result for $cell"; }
     local -A R=(); local kv
@@ -287,47 +358,95 @@ wrk_cell() { # wrk_cell ROUND WORKLOAD SERVER SECONDS   (ROUND "warm" is not rec
     show_cell "$wl" "$round" "${LABEL[$server]}" "${R[requests]}" "$(awk -v d="${R[duration_us]}" 'BEGIN{print d/1e6}')" \
         $((au - bu)) $((as - bs)) "${R[statuses]}"
     [ "$round" = warm ] && return 0
-    printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$wl" "$server" "$round" \
+    printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t-\n' "$wl" "$server" "$round" \
         "${R[requests]}" "${R[duration_us]}" "${R[bytes]}" "$sent" $((au - bu)) $((as - bs)) \
         "${R[statuses]}" "${R[status_gt399]}" "${R[connect]}/${R[read]}/${R[write]}/${R[timeout]}" - \
-        "${R[p50_us]}" "${R[p99_us]}" >> "$CELLS"
+        "${R[p50_us]}" "${R[p99_us]}" "$(tick_delta "$store_before" "$store_after")" >> "$CELLS"
+}
+is_s3() { [ "$1" = s3svc ] || [ "$1" = s3direct ]; }
+tick_delta() { # tick_delta "U S" "U S" -> (u+s) after minus before, or "-" if not sampled
+    [ -n "$1" ] || { echo -; return; }
+    local bu bs au as; read -r bu bs <<< "$1"; read -r au as <<< "$2"; echo $((au + as - bu - bs))
 }
 
 # The single large PUT (with RSS sampling) and GET of the file just stored, both with curl.
+# For the S3 rows memory is sampled during both transfers, of the JVM that serves them (Tomcat for
+# "ours on S3", S3Proxy for "direct"): VmRSS by rss_sampler.py and the heap by jstat.
 big_cells() { # big_cells ROUND SERVER
     local round=$1 server=$2 slot="big/$1-$2.bin" size=$((BIG_MIB * MIB))
-    local pids before after code t bytes rss_file="$RAW/rss-$1-$2.txt" i
+    local pids before after code t bytes sb= sa= mem
     pids=$(server_pids "$server")
     sync
-    $PY "$HERE/rss_sampler.py" "$rss_file" $pids &
-    SAMPLER_PID=$!
-    for i in $(seq 100); do [ -s "$rss_file" ] && break; sleep 0.05; done
+    start_mem_sampling "$RAW/rss-$1-$2.txt" "$RAW/heap-$1-$2.txt" "$server" $pids
     before=$(cpu_ticks $pids)
+    is_s3 "$server" && sb=$(cpu_ticks "$S3P_PID")
     # "Expect:" off: time the transfer, not curl's wait for 100 Continue (XMPP clients send none).
     read -r code t bytes < <(curl -sS -o /dev/null -T "$DATA/big.bin" -H 'Expect:' \
         -H 'Content-Type: application/octet-stream' -w '%{http_code} %{time_total} %{size_upload}\n' \
         "$(put_url "$server" "$slot" "$size")" || echo "000 0 0")
+    is_s3 "$server" && settle $pids    # the service may still be finishing the store's PutObject
     after=$(cpu_ticks $pids)
-    kill "$SAMPLER_PID"; wait "$SAMPLER_PID" || true; SAMPLER_PID=   # SIGTERM: it writes max_kib
-    local start_kib max_kib
-    start_kib=$(sed -n 's/^start_kib=//p' "$rss_file"); max_kib=$(sed -n 's/^max_kib=\([0-9]*\).*/\1/p' "$rss_file")
-    record_big putbig "$round" "$server" "$code" "$t" 0 "$bytes" "$before" "$after" "$((max_kib - start_kib))/$start_kib"
+    is_s3 "$server" && sa=$(cpu_ticks "$S3P_PID")
+    stop_mem_sampling "$RAW/rss-$1-$2.txt" "$RAW/heap-$1-$2.txt"
+    record_big putbig "$round" "$server" "$code" "$t" 0 "$bytes" "$before" "$after" "$MEM_RSS" \
+        "$(tick_delta "$sb" "$sa")" "$MEM_HEAP"
 
     sync   # the upload's dirty pages are written back now, not during the GET
+    if is_s3 "$server"; then
+        start_mem_sampling "$RAW/rss-get-$1-$2.txt" "$RAW/heap-get-$1-$2.txt" "$server" $pids
+        sb=$(cpu_ticks "$S3P_PID")
+    fi
     before=$(cpu_ticks $pids)
     read -r code t bytes < <(curl -sS -o /dev/null -w '%{http_code} %{time_total} %{size_download}\n' \
         "${BASE[$server]}/$slot" || echo "000 0 0")
     after=$(cpu_ticks $pids)
-    record_big getbig "$round" "$server" "$code" "$t" "$bytes" 0 "$before" "$after" -
+    MEM_RSS=- MEM_HEAP=-
+    if is_s3 "$server"; then
+        sa=$(cpu_ticks "$S3P_PID")
+        stop_mem_sampling "$RAW/rss-get-$1-$2.txt" "$RAW/heap-get-$1-$2.txt"
+    fi
+    record_big getbig "$round" "$server" "$code" "$t" "$bytes" 0 "$before" "$after" "$MEM_RSS" \
+        "$(tick_delta "$sb" "$sa")" "$MEM_HEAP"
     remove_uploads "$server"
 }
-record_big() { # record_big WORKLOAD ROUND SERVER CODE SECONDS RECEIVED SENT BEFORE AFTER RSS(growth/start KiB or -)
+start_mem_sampling() { # start_mem_sampling RSS_FILE HEAP_FILE SERVER PID...: RSS of the PIDs (S3: the JVM that serves), jstat for S3
+    local rss_file=$1 heap_file=$2 server=$3 i; shift 3
+    case $server in s3svc) set -- "$TC_PID" ;; s3direct) set -- "$S3P_PID" ;; esac
+    $PY "$HERE/rss_sampler.py" "$rss_file" "$@" &
+    SAMPLER_PID=$!
+    if is_s3 "$server"; then
+        jstat -gc "$1" 100 > "$heap_file" 2>&1 &
+        JSTAT_PID=$!
+    fi
+    for i in $(seq 200); do
+        [ -s "$rss_file" ] && { [ -z "$JSTAT_PID" ] || [ "$(wc -l < "$heap_file")" -ge 2 ]; } && break
+        sleep 0.05
+    done
+}
+# Sets MEM_RSS ("growth/start" KiB) and MEM_HEAP ("max_used/young_gcs/gc_ms/start_used" KiB, or
+# "-"). Runs in the main shell (not in $(...)): only there can it wait for the samplers it stops.
+stop_mem_sampling() { # stop_mem_sampling RSS_FILE HEAP_FILE
+    local rss_file=$1 heap_file=$2 start_kib max_kib heap=-
+    kill "$SAMPLER_PID"; wait "$SAMPLER_PID" || true; SAMPLER_PID=   # SIGTERM: it writes max_kib
+    start_kib=$(sed -n 's/^start_kib=//p' "$rss_file"); max_kib=$(sed -n 's/^max_kib=\([0-9]*\).*/\1/p' "$rss_file")
+    if [ -n "$JSTAT_PID" ]; then
+        sleep 0.15; kill "$JSTAT_PID"; wait "$JSTAT_PID" 2>/dev/null || true; JSTAT_PID=
+        # columns by name: used = S0U + S1U + EU + OU (KiB); YGC count and YGCT+CGCT+FGCT seconds
+        heap=$(awk 'NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i; next }
+            $1 ~ /^[0-9.]+$/ { u = $c["S0U"] + $c["S1U"] + $c["EU"] + $c["OU"]; if (n++ == 0) { u0 = u; y0 = $c["YGC"]; g0 = $c["GCT"] }
+                if (u > m) m = u; y = $c["YGC"]; g = $c["GCT"] }
+            END { if (n) printf "%d/%d/%d/%d", m, y - y0, (g - g0) * 1000, u0; else print "-" }' "$heap_file")
+    fi
+    MEM_RSS="$((max_kib - start_kib))/$start_kib" MEM_HEAP=$heap
+}
+record_big() { # record_big WORKLOAD ROUND SERVER CODE SECONDS RECEIVED SENT BEFORE AFTER RSS STORE_TICKS HEAP
     local bu bs au as us; read -r bu bs <<< "$8"; read -r au as <<< "$9"
     us=$(awk -v t="$5" 'BEGIN { printf "%d", t * 1e6 }')
     show_cell "$1" "$2" "${LABEL[$3]}" 1 "$5" $((au - bu)) $((as - bs)) "$4:1"
-    [ "${10}" != - ] && echo "         RSS during the upload: +$(( ${10%/*} / 1024 )) MiB over $(( ${10#*/} / 1024 )) MiB"
-    printf '%s\t%s\t%s\t1\t%s\t%s\t%s\t%s\t%s\t%s\t0\t0/0/0/0\t%s\t-\t-\n' "$1" "$3" "$2" "$us" "$6" "$7" \
-        $((au - bu)) $((as - bs)) "$4:1" "${10}" >> "$CELLS"
+    [ "${10}" != - ] && echo "         RSS during the transfer: +$(( ${10%/*} / 1024 )) MiB over $(( ${10#*/} / 1024 )) MiB"
+    [ "${12:--}" != - ] && echo "         heap (max used/young GCs/GC ms/used at start, KiB): ${12}"
+    printf '%s\t%s\t%s\t1\t%s\t%s\t%s\t%s\t%s\t%s\t0\t0/0/0/0\t%s\t-\t-\t%s\t%s\n' "$1" "$3" "$2" "$us" "$6" "$7" \
+        $((au - bu)) $((as - bs)) "$4:1" "${10}" "${11:--}" "${12:--}" >> "$CELLS"
 }
 
 # ---------------------------------------------------------------------------------------------
@@ -346,6 +465,19 @@ for server in "${SERVERS[@]}"; do
     done
 done
 log "all three servers return the same bytes for 4k.bin and 1m.bin"
+S3_SERVERS=(s3svc s3direct)
+if [ "$S3" != 0 ]; then
+    for f in 4k.bin 1m.bin; do
+        for server in "${S3_SERVERS[@]}"; do
+            code=$(curl -sS -o /dev/null -w '%{http_code}' -T "$DATA/$f" -H 'Expect:' -H 'Content-Type: application/octet-stream' \
+                "$(put_url "$server" "bench/$f" "$(stat -c %s "$DATA/$f")")")
+            case $server:$code in s3svc:201|s3direct:200) ;; *) die "seeding $f into ${LABEL[$server]}: HTTP $code" ;; esac
+            code=$(curl -sS -o "$WORK/check.bin" -w '%{http_code}' "${BASE[$server]}/bench/$f")
+            [ "$code" = 200 ] && cmp -s "$WORK/check.bin" "$DATA/$f" || die "GET $f from ${LABEL[$server]}: HTTP $code or different bytes"
+        done
+    done
+    log "our service on S3 and S3Proxy directly return the same bytes for 4k.bin and 1m.bin"
+fi
 
 # Protocol probes: how each server answers what the benchmark cannot show in a throughput figure.
 NOTES=$RAW/notes.txt
@@ -374,6 +506,17 @@ for server in nginx default; do
     answers+=("${LABEL[$server]} $(curl -sS -o /dev/null -w '%{http_code}' -T "$DATA/4k.bin" "${BASE[$server]}/no-such-dir/x/y.bin")")
 done
 probe_line "PUT into a directory that does not exist yet (ours has no directories)" "$(IFS=';'; echo "${answers[*]}" | sed 's/;/; /g')"
+if [ "$S3" != 0 ]; then
+    answers=()
+    for server in "${S3_SERVERS[@]}"; do
+        range=$(curl -sS -o /dev/null -H 'Range: bytes=0-65535' -w '%{http_code}, %{size_download} bytes' "${BASE[$server]}/bench/1m.bin")
+        first=$(curl -sS -o /dev/null -w '%{http_code}' -T "$DATA/4k.bin" "$(put_url "$server" probe/twice.bin 4096)")
+        second=$(curl -sS -o /dev/null -w '%{http_code}' -T "$DATA/1m.bin" "$(put_url "$server" probe/twice.bin $MIB)")
+        size=$(curl -sS -o /dev/null -w '%{size_download}' "${BASE[$server]}/probe/twice.bin")
+        answers+=("${LABEL[$server]}: Range $range; PUT twice $first then $second, now $size bytes")
+    done
+    probe_line "S3 (Range bytes=0-65535 of 1 MiB; PUT 4 KiB then 1 MiB to one path)" "$(IFS=';'; echo "${answers[*]}" | sed 's/;/; /g')"
+fi
 rm -rf "$NGX_ROOT/dav/probe" "$NGX_ROOT/dav/no-such-dir" "$DEFAULT_APP/probe" "$DEFAULT_APP/no-such-dir"
 touch "$SEED_MARK"     # everything our service stores after this is benchmark data (remove_uploads)
 
@@ -382,7 +525,8 @@ touch "$SEED_MARK"     # everything our service stores after this is benchmark d
 # ROUNDS rounds in which the servers take turns; even rounds run in reverse order, so no server
 # always follows the same one (page cache and writeback state drift within a run).
 round_order() { if [ $(($1 % 2)) = 1 ]; then echo nginx default ours; else echo ours default nginx; fi; }
-for wl in $WORKLOADS; do
+[ "$S3" = only ] && FS_WORKLOADS= || FS_WORKLOADS=$WORKLOADS
+for wl in $FS_WORKLOADS; do
     log "workload $wl"
     if [ "$WARMUP" -gt 0 ]; then
         for server in "${SERVERS[@]}"; do wrk_cell warm "$wl" "$server" "$WARMUP"; done
@@ -391,11 +535,30 @@ for wl in $WORKLOADS; do
         for server in $(round_order "$r"); do wrk_cell "r$r" "$wl" "$server" "$DURATION"; done
     done
 done
-if [ "$BIG" = 1 ]; then
+if [ "$BIG" = 1 ] && [ "$S3" != only ]; then
     log "workload: one $BIG_MIB MiB PUT and GET per server per round"
     for r in $(seq "$ROUNDS"); do
         for server in $(round_order "$r"); do big_cells "r$r" "$server"; done
     done
+fi
+# S3 rows: the same workloads, our service on S3 against S3Proxy directly, alternating the same way.
+s3_round_order() { if [ $(($1 % 2)) = 1 ]; then echo s3svc s3direct; else echo s3direct s3svc; fi; }
+if [ "$S3" != 0 ]; then
+    for wl in $WORKLOADS; do
+        log "S3 workload $wl"
+        if [ "$WARMUP" -gt 0 ]; then
+            for server in "${S3_SERVERS[@]}"; do wrk_cell warm "$wl" "$server" "$WARMUP"; done
+        fi
+        for r in $(seq "$ROUNDS"); do
+            for server in $(s3_round_order "$r"); do wrk_cell "r$r" "$wl" "$server" "$DURATION"; done
+        done
+    done
+    if [ "$BIG" = 1 ]; then
+        log "S3 workload: one $BIG_MIB MiB PUT and GET per server per round"
+        for r in $(seq "$ROUNDS"); do
+            for server in $(s3_round_order "$r"); do big_cells "r$r" "$server"; done
+        done
+    fi
 fi
 
 # ---------------------------------------------------------------------------------------------
@@ -416,6 +579,8 @@ NGX_WORKERS=$(pgrep -P "$NGX_PID" | wc -l)
     printf 'client\twrk %s, -t%s -c%s, %s s per cell after %s s warm-up per server, %s rounds; curl %s for the %s MiB transfers\n' \
         "$(dpkg-query -W -f='${Version}' wrk)" "$THREADS" "$CONNECTIONS" "$DURATION" "$WARMUP" "$ROUNDS" \
         "$(curl --version | awk 'NR == 1 {print $2}')" "$BIG_MIB"
+    [ "$S3" != 0 ] && printf 'S3\tS3Proxy %s (filesystem-nio2, authorization=none) on the same disk, JVM %s; our WAR at /upload-s3 with httpupload.storage=s3, prefix svc/\n' \
+        "$(basename "$S3PROXY_JAR")" "$S3PROXY_OPTS"
     printf 'run time\t%s s; load average (1/5/15 min) %s at the start, %s at the end\n' \
         $((SECONDS - START_SECONDS)) "$LOAD_AT_START" "$(cut -d' ' -f1-3 /proc/loadavg)"
 } > "$META"
