@@ -17,6 +17,8 @@ import static io.github.httpupload.config.Parameters.FSYNC;
 import static io.github.httpupload.config.Parameters.MAX_FILE_SIZE;
 import static io.github.httpupload.config.Parameters.MAX_STORAGE_SIZE;
 import static io.github.httpupload.config.Parameters.MIN_FREE_SPACE;
+import static io.github.httpupload.config.Parameters.S3_BUCKET;
+import static io.github.httpupload.config.Parameters.S3_ENDPOINT;
 import static io.github.httpupload.config.Parameters.STORAGE;
 import static io.github.httpupload.config.Parameters.STORAGE_DIR;
 import static io.github.httpupload.config.Parameters.SWEEP_INTERVAL;
@@ -68,6 +70,13 @@ public final class StorageSettings {
         String backend = reader.string(STORAGE);
         StorageSettings base;
         if (backend == null || backend.equals("local")) {
+            for (String s3Only : List.of(S3_BUCKET, S3_ENDPOINT)) {
+                if (reader.string(s3Only) != null) {
+                    throw new ConfigException("Configuration parameter [" + s3Only + "] is set but [" + STORAGE + "] is ["
+                            + (backend == null ? "local (the default)" : backend) + "]: set " + STORAGE + "=s3 to keep the"
+                            + " files in the bucket, or remove it");
+                }
+            }
             Path dir = reader.absolutePath(STORAGE_DIR);
             if (dir == null) {
                 throw new ConfigException("Missing configuration parameter [" + STORAGE_DIR

@@ -7,6 +7,7 @@ import io.github.httpupload.config.ParameterSource;
 import io.github.httpupload.config.Parameters;
 import io.github.httpupload.storage.AlreadyStoredException;
 import io.github.httpupload.storage.FileDeletedException;
+import io.github.httpupload.storage.FileTooLargeException;
 import io.github.httpupload.storage.IncompleteUploadException;
 import io.github.httpupload.storage.NewFile;
 import io.github.httpupload.storage.Storage;
@@ -42,7 +43,10 @@ public class UploadServlet extends HttpServlet {
     /** Read by the listener from the context: as a servlet's init-param they would mean a second store. */
     private static final Set<String> STORAGE_PARAMETERS = Set.of(Parameters.STORAGE_DIR, Parameters.FSYNC,
             Parameters.MAX_STORAGE_SIZE, Parameters.MIN_FREE_SPACE, Parameters.EXPIRE_AFTER,
-            Parameters.TOMBSTONE_RETENTION, Parameters.SWEEP_INTERVAL);
+            Parameters.TOMBSTONE_RETENTION, Parameters.SWEEP_INTERVAL, Parameters.STORAGE, Parameters.S3_BUCKET,
+            Parameters.S3_ENDPOINT, Parameters.S3_REGION, Parameters.S3_PREFIX, Parameters.S3_PATH_STYLE,
+            Parameters.S3_ACCESS_KEY_ID, Parameters.S3_SECRET_ACCESS_KEY, Parameters.S3_SECRET_ACCESS_KEY_FILE,
+            Parameters.S3_PRESIGNED_DOWNLOADS, Parameters.S3_PRESIGNED_LIFETIME);
 
     /** When a client may try again after the storage failed (an object store restarting, throttling). */
     private static final String RETRY_AFTER_SECONDS = "10";
@@ -139,6 +143,9 @@ public class UploadServlet extends HttpServlet {
             return;
         } catch (FileDeletedException e) {
             Responses.error(request, response, HttpServletResponse.SC_GONE, "The file at this address was deleted", true);
+            return;
+        } catch (FileTooLargeException e) {
+            Responses.error(request, response, HttpServletResponse.SC_REQUEST_ENTITY_TOO_LARGE, "File too large: " + e.getMessage(), true);
             return;
         } catch (StorageFullException e) {
             LOG.log(Level.WARNING, "Refused an upload of {0} bytes to {1}: {2}", upload.contentLength(), upload.path(), e.getMessage());

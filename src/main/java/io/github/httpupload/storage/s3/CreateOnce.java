@@ -1,5 +1,6 @@
 package io.github.httpupload.storage.s3;
 
+import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.PutObjectRequest;
@@ -40,18 +41,30 @@ final class CreateOnce {
                 b.bucket(bucket).key(key).ifNoneMatch("*").metadata(withId);
             }, body);
             return true;
-        } catch (S3Exception e) {
-            if (!refused(e)) {
-                throw e;
+        } catch (S3Exception refusal) {
+            if (!refused(refusal)) {
+                throw refusal;
             }
-        }
-        try {
-            return writeId.equals(lookups.headObject(b -> b.bucket(bucket).key(key)).metadata().get(WRITE_ID));
-        } catch (S3Exception e) {
-            if (e.statusCode() == 404) {
+            try {
+                return writeId.equals(lookups.headObject(b -> b.bucket(bucket).key(key)).metadata().get(WRITE_ID));
+            } catch (S3Exception e) {
+                if (e.statusCode() != 404) {
+                    throw e;
+                }
+                if (refusal.statusCode() == 409) {
+                    throw refusal; // AWS: another write to the key was in flight and may yet fail: not "stored"
+                }
                 return false; // there a moment ago, deleted since: not ours to count
             }
-            throw e;
+        }
+    }
+
+    /** Whether the object at {@code key} is the one a write with {@code writeId} stored (false: absent or another). */
+    static boolean isOwn(S3Client lookups, String bucket, String key, String writeId) {
+        try {
+            return writeId.equals(lookups.headObject(b -> b.bucket(bucket).key(key)).metadata().get(WRITE_ID));
+        } catch (SdkException e) {
+            return false;
         }
     }
 

@@ -96,6 +96,10 @@ public record S3Settings(String bucket, Optional<URI> endpoint, String region, S
     private static URI endpoint(String value) {
         try {
             URI uri = new URI(value.trim());
+            if (uri.getRawUserInfo() != null) { // it would be logged with the endpoint: credentials have their own parameters
+                throw ConfigException.badValue(S3_ENDPOINT, value.replace(uri.getRawUserInfo(), "…"),
+                        "user and password belong in " + S3_ACCESS_KEY_ID + " and " + S3_SECRET_ACCESS_KEY + ", not in the URL");
+            }
             if (!("http".equals(uri.getScheme()) || "https".equals(uri.getScheme())) || uri.getHost() == null
                     || uri.getRawQuery() != null || uri.getRawFragment() != null
                     || uri.getRawPath() != null && !uri.getRawPath().isEmpty() && !uri.getRawPath().equals("/")) {

@@ -6,6 +6,7 @@ import io.github.httpupload.config.Parameters;
 import io.github.httpupload.storage.AlreadyStoredException;
 import io.github.httpupload.storage.ExpiryPolicy;
 import io.github.httpupload.storage.FileDeletedException;
+import io.github.httpupload.storage.FileTooLargeException;
 import io.github.httpupload.storage.Lookup;
 import io.github.httpupload.storage.NewFile;
 import io.github.httpupload.storage.Storage;
@@ -112,6 +113,9 @@ public final class S3Storage implements Storage {
 
     @Override
     public void store(NewFile file, InputStream body) throws IOException {
+        if (file.length() > StorageSettings.MAX_S3_OBJECT_SIZE) { // a filter init-param can set a larger maxFileSize
+            throw new FileTooLargeException("one PutObject stores " + StorageSettings.MAX_S3_OBJECT_SIZE + " bytes at most");
+        }
         String hash = StorageKey.of(file.path());
         String key = fileKey(hash);
         Optional<S3StoredObject> existing = head(key);
@@ -148,6 +152,9 @@ public final class S3Storage implements Storage {
                 // A kept-alive connection the store had closed fails on its first writes; the JDK
                 // keeps a few per store, so send again while the body can still be replayed.
                 if (attempt > STALE_CONNECTION_RETRIES || !lostConnection(e) || !exact.rewind()) {
+                    if (lostConnection(e) && CreateOnce.isOwn(s3, bucket, key, writeId)) {
+                        return; // stored, only its answer was lost
+                    }
                     throw unavailable("storing " + key, e);
                 }
             }
@@ -201,7 +208,14 @@ public final class S3Storage implements Storage {
 
     @Override
     public SweepResult sweep() throws IOException {
-        Instant now = expiry.now();
+        try {
+            return sweepAt(expiry.now());
+        } catch (SdkException e) { // the listings page lazily: their failures surface here
+            throw unavailable("listing " + key(""), e);
+        }
+    }
+
+    private SweepResult sweepAt(Instant now) throws IOException {
         long[] counts = new long[4]; // deleted, deletedBytes, kept, keptBytes
         sweepMarkers(now, counts);
         for (S3Object object : list("files/")) {
@@ -247,7 +261,10 @@ public final class S3Storage implements Storage {
             }
             String hash = name.substring(dash + 1);
             Optional<S3StoredObject> file = head(fileKey(hash));
-            if (file.isPresent() && expiry.isExpired(file.get().deleteAt()) && remove(hash)) {
+            if (file.isPresent() && !expiry.isExpired(file.get().deleteAt())) {
+                continue; // named by the second its deletion time falls in: due within it, kept till then
+            }
+            if (file.isPresent() && remove(hash)) {
                 counts[0]++;
                 counts[1] += file.get().size();
             }
@@ -360,12 +377,9 @@ public final class S3Storage implements Storage {
         }
     }
 
-    private Iterable<S3Object> list(String under) throws IOException {
-        try {
-            return s3.listObjectsV2Paginator(b -> b.bucket(bucket).prefix(key(under))).contents();
-        } catch (SdkException e) {
-            throw unavailable("listing " + key(under), e);
-        }
+    /** Pages through the keys under {@code under} as it is iterated; a failure is an {@link SdkException} then. */
+    private Iterable<S3Object> list(String under) {
+        return s3.listObjectsV2Paginator(b -> b.bucket(bucket).prefix(key(under))).contents();
     }
 
     private static void checkInterrupted() throws InterruptedIOException {
@@ -419,13 +433,20 @@ public final class S3Storage implements Storage {
                 + what + status + ": " + e.getMessage(), e);
     }
 
-    /** A GetObject URL signed for {@code presignedLifetime}, when presigned downloads are on. */
-    Optional<URI> presignedDownload(String key, String contentType, String contentDisposition) {
+    /**
+     * A GetObject URL signed for {@code presignedLifetime}, when presigned downloads are on; never
+     * past the file's own deletion time (at least a second, as signatures need).
+     */
+    Optional<URI> presignedDownload(String key, Optional<Instant> deleteAt, String contentType, String contentDisposition) {
         if (presigner == null) {
             return Optional.empty();
         }
+        Duration lifetime = deleteAt.map(at -> Duration.between(expiry.now(), at))
+                .filter(left -> left.compareTo(settings.presignedLifetime()) < 0)
+                .map(left -> left.compareTo(Duration.ofSeconds(1)) < 0 ? Duration.ofSeconds(1) : left)
+                .orElse(settings.presignedLifetime());
         try {
-            return Optional.of(presigner.presignGetObject(p -> p.signatureDuration(settings.presignedLifetime())
+            return Optional.of(presigner.presignGetObject(p -> p.signatureDuration(lifetime)
                     .getObjectRequest(g -> g.bucket(bucket).key(key)
                             .responseContentType(contentType)
                             .responseContentDisposition(contentDisposition))).url().toURI());

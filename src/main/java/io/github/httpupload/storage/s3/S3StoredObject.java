@@ -69,7 +69,7 @@ final class S3StoredObject implements StoredObject {
 
     @Override
     public Optional<URI> directDownload(String contentType, String contentDisposition) {
-        return storage.presignedDownload(key, contentType, contentDisposition);
+        return storage.presignedDownload(key, deleteAt, contentType, contentDisposition);
     }
 
     String key() {

@@ -102,6 +102,22 @@ class S3SettingsTest {
     }
 
     @Test
+    void credentialsInTheEndpointFailTheStartWithoutBeingRepeated() {
+        ConfigException e = assertThrows(ConfigException.class,
+                () -> load(Map.of(Parameters.S3_ENDPOINT, "http://AKID:hunter2-secret@127.0.0.1:7480")));
+        assertTrue(e.getMessage().contains("[" + Parameters.S3_ENDPOINT + "]"), e.getMessage());
+        assertFalse(e.getMessage().contains("hunter2"), e.getMessage());
+    }
+
+    @Test
+    void aBucketWithoutStorageS3FailsTheStartInsteadOfStoringLocally() {
+        ConfigException e = assertThrows(ConfigException.class, () -> StorageSettings.from(ParameterSource.of(Map.of(
+                Parameters.STORAGE_DIR, "/var/lib/http-upload", Parameters.S3_BUCKET, "chat-files"))));
+        assertTrue(e.getMessage().contains("[" + Parameters.S3_BUCKET + "]") && e.getMessage().contains(Parameters.STORAGE),
+                e.getMessage());
+    }
+
+    @Test
     void keysComeInPairsAndTheBucketIsRequired() {
         ConfigException half = assertThrows(ConfigException.class, () -> load(Map.of(Parameters.S3_ACCESS_KEY_ID, "AKIDEXAMPLE")));
         assertTrue(half.getMessage().contains(Parameters.S3_SECRET_ACCESS_KEY), half.getMessage());

@@ -4,6 +4,7 @@ import io.github.httpupload.auth.SlotPath;
 import io.github.httpupload.config.ConfigException;
 import io.github.httpupload.storage.AlreadyStoredException;
 import io.github.httpupload.storage.FileDeletedException;
+import io.github.httpupload.storage.FileTooLargeException;
 import io.github.httpupload.storage.IncompleteUploadException;
 import io.github.httpupload.storage.Lookup;
 import io.github.httpupload.storage.NewFile;
@@ -232,6 +233,51 @@ class S3StorageTest {
             clock.advance(Duration.ofDays(3));
             Storage.SweepResult third = storage.sweep();
             assertTrue(third.tombstonesPurged() >= 1, third.toString());
+        }
+    }
+
+    @Test
+    void anExpiryMarkerDueWithinItsSecondIsKeptUntilTheFileHasExpired() throws Exception {
+        try (S3Storage storage = open()) { // no expireAfter: only the marker finds the file
+            SlotPath path = SlotPath.parse("4a771ac1/half-second.txt");
+            Instant second = clock.instant().truncatedTo(java.time.temporal.ChronoUnit.SECONDS).plusSeconds(600);
+            storage.store(new NewFile(path, 4, "text/plain", null, second.plusMillis(500)), stream("soon"));
+
+            clock.advance(Duration.between(clock.instant(), second)); // the marker's second, the file not due yet
+            assertEquals(0, storage.sweep().deleted());
+            assertEquals(Lookup.Status.FOUND, storage.open(path).status());
+
+            clock.advance(Duration.ofSeconds(1));
+            Storage.SweepResult due = storage.sweep();
+            assertEquals(1, due.deleted(), "the marker was still there to find it: " + due);
+            assertEquals(Lookup.Status.GONE, storage.open(path).status());
+        }
+    }
+
+    @Test
+    void aFileLargerThanOnePutObjectTakesIsRefusedBeforeItsBodyIsRead() throws Exception {
+        try (S3Storage storage = open()) {
+            SlotPath path = SlotPath.parse("4a771ac1/huge.iso");
+            InputStream untouched = new InputStream() {
+                @Override
+                public int read() {
+                    throw new AssertionError("the body was read");
+                }
+            };
+            assertThrows(FileTooLargeException.class, () -> storage.store(
+                    NewFile.of(path, StorageSettings.MAX_S3_OBJECT_SIZE + 1, "application/octet-stream"), untouched));
+            assertEquals(Lookup.Status.ABSENT, storage.open(path).status());
+        }
+    }
+
+    @Test
+    void aPresignedUrlNeverOutlivesItsFile() throws Exception {
+        try (S3Storage storage = open(StorageSettings.inBucket(bucket().withPresignedDownloads(true)))) {
+            SlotPath path = SlotPath.parse("4a771ac1/short-lived.txt");
+            storage.store(new NewFile(path, 4, "text/plain", null, clock.instant().plusSeconds(30)), stream("soon"));
+            URI url = found(storage.open(path)).directDownload("text/plain", "inline").orElseThrow();
+            String expires = url.getRawQuery().replaceAll(".*X-Amz-Expires=([0-9]+).*", "$1");
+            assertTrue(Integer.parseInt(expires) <= 30, url.toString());
         }
     }
 
