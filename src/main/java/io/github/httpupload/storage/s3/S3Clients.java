@@ -31,8 +31,8 @@ final class S3Clients {
      * A client for requests that can be sent again (no body, or one in memory): the SDK's
      * standard retries, which also cover a kept-alive connection the store closed meanwhile.
      */
-    static S3Client create(S3Settings settings) {
-        return create(settings, AwsRetryStrategy.standardRetryStrategy(), false);
+    static S3Client create(S3Settings settings, AwsCredentialsProvider credentials) {
+        return create(settings, credentials, AwsRetryStrategy.standardRetryStrategy(), false);
     }
 
     /**
@@ -42,12 +42,13 @@ final class S3Clients {
      * closed meanwhile then fails before the first body byte is read, so the one retry in
      * {@link S3Storage} can safely reopen it, and a refusal comes before the body is sent.
      */
-    static S3Client forUploads(S3Settings settings) {
-        return create(settings, AwsRetryStrategy.doNotRetry(), true);
+    static S3Client forUploads(S3Settings settings, AwsCredentialsProvider credentials) {
+        return create(settings, credentials, AwsRetryStrategy.doNotRetry(), true);
     }
 
     /** Checksums {@code WHEN_REQUIRED}: the SDK's default CRC trailers are refused by stores other than AWS. */
-    private static S3Client create(S3Settings settings, RetryStrategy retries, boolean alwaysExpectContinue) {
+    private static S3Client create(S3Settings settings, AwsCredentialsProvider credentials, RetryStrategy retries,
+                                   boolean alwaysExpectContinue) {
         S3ClientBuilder builder = S3Client.builder()
                 .httpClientBuilder(UrlConnectionHttpClient.builder()
                         .connectionTimeout(CONNECT_TIMEOUT)
@@ -57,7 +58,7 @@ final class S3Clients {
                         .pathStyleAccessEnabled(settings.pathStyle())
                         .expectContinueThresholdInBytes(alwaysExpectContinue ? 0L : null)
                         .build())
-                .credentialsProvider(credentials(settings))
+                .credentialsProvider(credentials)
                 .requestChecksumCalculation(RequestChecksumCalculation.WHEN_REQUIRED)
                 .responseChecksumValidation(ResponseChecksumValidation.WHEN_REQUIRED)
                 .overrideConfiguration(o -> o.retryStrategy(retries));
@@ -65,17 +66,21 @@ final class S3Clients {
         return builder.build();
     }
 
-    static S3Presigner presigner(S3Settings settings) {
+    static S3Presigner presigner(S3Settings settings, AwsCredentialsProvider credentials) {
         S3Presigner.Builder builder = S3Presigner.builder()
                 .region(Region.of(settings.region()))
-                .credentialsProvider(credentials(settings))
+                .credentialsProvider(credentials)
                 .serviceConfiguration(S3Configuration.builder()
                         .pathStyleAccessEnabled(settings.pathStyle()).build());
         settings.endpoint().ifPresent(builder::endpointOverride);
         return builder.build();
     }
 
-    private static AwsCredentialsProvider credentials(S3Settings settings) {
+    /**
+     * The static keys, or the SDK's default chain. One per storage, shared by its clients and
+     * closed with it: the chain may refresh instance-role credentials on a thread of its own.
+     */
+    static AwsCredentialsProvider credentials(S3Settings settings) {
         if (settings.accessKeyId().isPresent()) {
             return StaticCredentialsProvider.create(
                     AwsBasicCredentials.create(settings.accessKeyId().get(), settings.secretAccessKey().orElseThrow()));

@@ -49,6 +49,10 @@ final class S3StartChecks {
                         + settings.bucket() + "]");
             };
         } catch (SdkClientException e) {
+            if (settings.accessKeyId().isEmpty() && String.valueOf(e.getMessage()).contains("Unable to load credentials")) {
+                throw new ConfigException("Missing configuration parameter [" + S3_ACCESS_KEY_ID + "]: it is not set and the"
+                        + " SDK's default chain (environment, profile, instance role) found no credentials", e);
+            }
             throw new ConfigException("Invalid configuration parameter [" + S3_ENDPOINT + "] value [" + settings.endpointName()
                     + "]: the store cannot be reached (" + e.getMessage() + ")", e);
         }

@@ -13,6 +13,7 @@ import io.github.httpupload.storage.Storage;
 import io.github.httpupload.storage.StorageKey;
 import io.github.httpupload.storage.StorageSettings;
 import io.github.httpupload.storage.StorageUnavailableException;
+import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.core.ResponseInputStream;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.core.sync.RequestBody;
@@ -23,6 +24,7 @@ import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
 import software.amazon.awssdk.services.s3.model.S3Exception;
 import software.amazon.awssdk.services.s3.model.S3Object;
 import software.amazon.awssdk.services.s3.presigner.S3Presigner;
+import software.amazon.awssdk.utils.SdkAutoCloseable;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -57,6 +59,7 @@ public final class S3Storage implements Storage {
     /** One more than the idle connections the JDK keeps per store ({@code http.maxConnections}, 5). */
     private static final int STALE_CONNECTION_RETRIES = 6;
 
+    private final AwsCredentialsProvider credentials;
     private final S3Client s3;
     /** Without retries, for upload bodies, which cannot be read twice. */
     private final S3Client uploads;
@@ -70,11 +73,12 @@ public final class S3Storage implements Storage {
     /** {@code null}: forever; zero: tombstones off. */
     private final Duration tombstoneRetention;
 
-    private S3Storage(S3Client s3, S3Client uploads, S3Settings settings, ExpiryPolicy expiry, Duration expireAfter,
+    private S3Storage(AwsCredentialsProvider credentials, S3Settings settings, ExpiryPolicy expiry, Duration expireAfter,
                       Duration tombstoneRetention) {
-        this.s3 = s3;
-        this.uploads = uploads;
-        this.presigner = settings.presignedDownloads() ? S3Clients.presigner(settings) : null;
+        this.credentials = credentials;
+        this.s3 = S3Clients.create(settings, credentials);
+        this.uploads = S3Clients.forUploads(settings, credentials);
+        this.presigner = settings.presignedDownloads() ? S3Clients.presigner(settings, credentials) : null;
         this.settings = settings;
         this.bucket = settings.bucket();
         this.expiry = expiry;
@@ -90,12 +94,11 @@ public final class S3Storage implements Storage {
      */
     public static S3Storage open(StorageSettings settings, Clock clock) {
         S3Settings s3Settings = settings.s3().orElseThrow(() -> new IllegalArgumentException("not an S3 storage"));
-        S3Client client = S3Clients.create(s3Settings);
-        S3Storage storage = new S3Storage(client, S3Clients.forUploads(s3Settings), s3Settings,
+        S3Storage storage = new S3Storage(S3Clients.credentials(s3Settings), s3Settings,
                 new ExpiryPolicy(settings.expireAfter().orElse(null), clock),
                 settings.expireAfter().orElse(null), settings.tombstoneRetention().orElse(null));
         try {
-            S3StartChecks.run(client, s3Settings, storage.key("probe/" + UUID.randomUUID()));
+            S3StartChecks.run(storage.s3, s3Settings, storage.key("probe/" + UUID.randomUUID()));
         } catch (RuntimeException e) {
             storage.close();
             throw e;
@@ -461,6 +464,9 @@ public final class S3Storage implements Storage {
         uploads.close();
         if (presigner != null) {
             presigner.close();
+        }
+        if (credentials instanceof SdkAutoCloseable closeable) {
+            closeable.close();
         }
     }
 

@@ -39,6 +39,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Optional;
 import java.util.Random;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
@@ -278,6 +279,24 @@ class S3StorageTest {
             URI url = found(storage.open(path)).directDownload("text/plain", "inline").orElseThrow();
             String expires = url.getRawQuery().replaceAll(".*X-Amz-Expires=([0-9]+).*", "$1");
             assertTrue(Integer.parseInt(expires) <= 30, url.toString());
+        }
+    }
+
+    @Test
+    void noCredentialsAnywhereFailTheStartNamingTheAccessKey() throws Exception {
+        S3Settings keyed = bucket();
+        S3Settings unkeyed = new S3Settings(keyed.bucket(), keyed.endpoint(), keyed.region(), "", true, Optional.empty(),
+                Optional.empty(), false, S3Settings.DEFAULT_PRESIGNED_LIFETIME);
+        String imds = System.setProperty("aws.disableEc2Metadata", "true"); // no instance role to ask on this machine
+        try {
+            ConfigException e = assertThrows(ConfigException.class, () -> open(StorageSettings.inBucket(unkeyed)));
+            assertTrue(e.getMessage().contains("[httpupload.s3.accessKeyId]"), e.getMessage());
+        } finally {
+            if (imds == null) {
+                System.clearProperty("aws.disableEc2Metadata");
+            } else {
+                System.setProperty("aws.disableEc2Metadata", imds);
+            }
         }
     }
 
