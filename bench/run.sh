@@ -76,10 +76,11 @@ $NGINX -V 2>&1 | grep -q -- --with-http_dav_module || die "this nginx has no dav
 # ---------------------------------------------------------------------------------------------
 # Temp dir, and cleanup that runs on every exit path.
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/http-upload-bench.XXXXXX")
-NGX_PID= TC_PID= SAMPLER_PID= S3P_PID= JSTAT_PID=
+NGX_PID= TC_PID= SAMPLER_PID= S3P_PID= JSTAT_PID= STRACE_PID=
 cleanup() {
     local rc=$?
     set +e
+    stop_pid strace "$STRACE_PID"
     stop_pid rss-sampler "$SAMPLER_PID"
     stop_pid jstat "$JSTAT_PID"
     stop_pid nginx "$NGX_PID"
@@ -357,7 +358,7 @@ wrk_cell() { # wrk_cell ROUND WORKLOAD SERVER SECONDS   (ROUND "warm" is not rec
     local sent=0; [ "$wl" = put1m ] && sent=$((R[requests] * MIB))
     show_cell "$wl" "$round" "${LABEL[$server]}" "${R[requests]}" "$(awk -v d="${R[duration_us]}" 'BEGIN{print d/1e6}')" \
         $((au - bu)) $((as - bs)) "${R[statuses]}"
-    [ "$round" = warm ] && return 0
+    [[ $round == r[0-9]* ]] || return 0     # warm-up and profile cells are not recorded
     printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t-\n' "$wl" "$server" "$round" \
         "${R[requests]}" "${R[duration_us]}" "${R[bytes]}" "$sent" $((au - bu)) $((as - bs)) \
         "${R[statuses]}" "${R[status_gt399]}" "${R[connect]}/${R[read]}/${R[write]}/${R[timeout]}" - \
@@ -535,6 +536,34 @@ for wl in $FS_WORKLOADS; do
         for server in $(round_order "$r"); do wrk_cell "r$r" "$wl" "$server" "$DURATION"; done
     done
 done
+# Profile cells (PROFILE=1), after all measured rounds so they never change a reported figure:
+# per workload in PROFILE_WORKLOADS and server in PROFILE_SERVERS, one unrecorded wrk cell under a
+# JFR recording (jcmd JFR.start settings=profile) and one under `strace -c -f` (STRACE_SECONDS).
+# Output in PROFILE_OUT: *.jfr, jfr-top-*.txt (bench/jfr_top.py), strace-*.txt, and the wrk result
+# of each profile cell (requests, to divide syscall counts by).
+if [ "${PROFILE:-0}" = 1 ] && [ "$S3" != only ]; then
+    PROFILE_OUT=${PROFILE_OUT:-$RESULTS_DIR/profile-$(date '+%Y-%m-%d_%H%M%S')}
+    mkdir -p "$PROFILE_OUT"
+    command -v strace > /dev/null || ensure_packages strace
+    for wl in ${PROFILE_WORKLOADS:-get4k put1m}; do
+        for server in ${PROFILE_SERVERS:-ours default}; do
+            log "profile: $wl $server under JFR"
+            jcmd "$TC_PID" JFR.start name=prof settings=profile \
+                filename="$PROFILE_OUT/$wl-$server.jfr" > "$PROFILE_OUT/jcmd-$wl-$server.log" 2>&1
+            wrk_cell jfr "$wl" "$server" "$DURATION" | tee "$PROFILE_OUT/cell-jfr-$wl-$server.txt"
+            jcmd "$TC_PID" JFR.stop name=prof >> "$PROFILE_OUT/jcmd-$wl-$server.log" 2>&1
+            sed -n 's/^RESULT //p' "$RAW/$wl-jfr-$server.txt" >> "$PROFILE_OUT/cell-jfr-$wl-$server.txt"
+            $PY "$HERE/jfr_top.py" "$PROFILE_OUT/$wl-$server.jfr" > "$PROFILE_OUT/jfr-top-$wl-$server.txt" 2>&1 || true
+            log "profile: $wl $server under strace -c -f (${STRACE_SECONDS:-5} s)"
+            strace -c -f -p "$TC_PID" -o "$PROFILE_OUT/strace-$wl-$server.txt" 2> "$PROFILE_OUT/strace-$wl-$server.log" &
+            STRACE_PID=$!
+            sleep 1   # attaching to every JVM thread takes a moment
+            wrk_cell strace "$wl" "$server" "${STRACE_SECONDS:-5}" | tee "$PROFILE_OUT/cell-strace-$wl-$server.txt"
+            kill -INT "$STRACE_PID"; wait "$STRACE_PID" || true; STRACE_PID=
+            sed -n 's/^RESULT //p' "$RAW/$wl-strace-$server.txt" >> "$PROFILE_OUT/cell-strace-$wl-$server.txt"
+        done
+    done
+fi
 if [ "$BIG" = 1 ] && [ "$S3" != only ]; then
     log "workload: one $BIG_MIB MiB PUT and GET per server per round"
     for r in $(seq "$ROUNDS"); do
