@@ -541,12 +541,38 @@ done
 # JFR recording (jcmd JFR.start settings=profile) and one under `strace -c -f` (STRACE_SECONDS).
 # Output in PROFILE_OUT: *.jfr, jfr-top-*.txt (bench/jfr_top.py), strace-*.txt, and the wrk result
 # of each profile cell (requests, to divide syscall counts by).
+thread_ticks() { # "tid comm utime stime" for every thread of the Tomcat JVM
+    local t stat f
+    for t in /proc/"$TC_PID"/task/*; do
+        read -r stat < "$t/stat" 2>/dev/null || continue
+        local comm=${stat#*(}; comm=${comm%)*}; stat=${stat##*) }
+        read -r -a f <<< "$stat"
+        echo "${t##*/} ${comm// /_} ${f[11]} ${f[12]}"
+    done
+}
+thread_table() { # thread_table BEFORE AFTER REQUESTS: user/sys µs per request per thread group (digits folded)
+    awk -v n="$3" -v hz="$CLK_TCK" 'NR == FNR { u[$1] = $3; s[$1] = $4; next }
+        { g = $2; gsub(/[0-9]+/, "N", g); du[g] += $3 - u[$1]; ds[g] += $4 - s[$1]; tu += $3 - u[$1]; ts += $4 - s[$1] }
+        END { printf "requests %d; CPU per request by thread group (threads started during the cell counted from 0)\n", n
+              printf "%-24s %10s %10s\n", "thread group", "user us", "sys us"
+              for (g in du) if (du[g] + ds[g] > 0) printf "%-24s %10.1f %10.1f\n", g, du[g] * 1e6 / hz / n, ds[g] * 1e6 / hz / n
+              printf "%-24s %10.1f %10.1f\n", "TOTAL", tu * 1e6 / hz / n, ts * 1e6 / hz / n }' "$1" "$2"
+}
 if [ "${PROFILE:-0}" = 1 ] && [ "$S3" != only ]; then
     PROFILE_OUT=${PROFILE_OUT:-$RESULTS_DIR/profile-$(date '+%Y-%m-%d_%H%M%S')}
     mkdir -p "$PROFILE_OUT"
     command -v strace > /dev/null || ensure_packages strace
     for wl in ${PROFILE_WORKLOADS:-get4k put1m}; do
         for server in ${PROFILE_SERVERS:-ours default}; do
+            log "profile: $wl $server, CPU per JVM thread (/proc/$TC_PID/task/*/stat)"
+            thread_ticks > "$PROFILE_OUT/threads-before.tmp"
+            wrk_cell threads "$wl" "$server" "$DURATION" | tee "$PROFILE_OUT/cell-threads-$wl-$server.txt"
+            thread_ticks > "$PROFILE_OUT/threads-after.tmp"
+            sed -n 's/^RESULT //p' "$RAW/$wl-threads-$server.txt" >> "$PROFILE_OUT/cell-threads-$wl-$server.txt"
+            thread_table "$PROFILE_OUT/threads-before.tmp" "$PROFILE_OUT/threads-after.tmp" \
+                "$(sed -n 's/^RESULT .*requests=\([0-9]*\).*/\1/p' "$RAW/$wl-threads-$server.txt")" \
+                > "$PROFILE_OUT/threads-$wl-$server.txt"
+            rm -f "$PROFILE_OUT"/threads-*.tmp
             log "profile: $wl $server under JFR"
             jcmd "$TC_PID" JFR.start name=prof settings=profile \
                 filename="$PROFILE_OUT/$wl-$server.jfr" > "$PROFILE_OUT/jcmd-$wl-$server.log" 2>&1
