@@ -60,8 +60,8 @@ final class InMemoryObject implements StoredObject {
     }
 
     @Override
-    public Optional<URI> directDownload(String contentType, String contentDisposition) {
-        return stored.directDownload(contentType, contentDisposition);
+    public Optional<URI> directDownload(String contentDisposition) {
+        return stored.directDownload(contentDisposition);
     }
 
     @Override

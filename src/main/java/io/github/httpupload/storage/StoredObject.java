@@ -40,11 +40,11 @@ public interface StoredObject {
     }
 
     /**
-     * A URL where a client fetches the content straight from the store, answering with the given
-     * {@code Content-Type} and {@code Content-Disposition}; empty when downloads go through the
-     * service (the default, and the local directory's only way).
+     * A URL where a client fetches the content straight from the store, answering with its
+     * {@link #contentType()} and the given {@code Content-Disposition}; empty when downloads go
+     * through the service (the default, and the local directory's only way).
      */
-    default Optional<URI> directDownload(String contentType, String contentDisposition) {
+    default Optional<URI> directDownload(String contentDisposition) {
         return Optional.empty();
     }
 

@@ -81,7 +81,8 @@ final class DownloadHandler {
             }
         }
 
-        if (withBody && redirected(response, file)) {
+        String disposition = DownloadHeaders.contentDisposition(file);
+        if (withBody && redirected(response, file, disposition)) {
             return;
         }
         // Range is defined for GET only (RFC 9110 §14.2); HEAD describes the whole file.
@@ -102,7 +103,7 @@ final class DownloadHandler {
         }
         response.setContentType(file.contentType());
         response.setContentLengthLong(range.length());
-        DownloadHeaders.applyContentHeaders(response, file);
+        DownloadHeaders.applyContentHeaders(response, disposition);
         if (!withBody || range.length() == 0) {
             return;
         }
@@ -116,9 +117,8 @@ final class DownloadHandler {
      * the store then answers the range, with the stored type and this service's disposition. Not
      * cached: the URL stops working when its signature expires.
      */
-    private static boolean redirected(HttpServletResponse response, StoredObject file) {
-        String disposition = DownloadHeaders.contentDisposition(file.contentType(), SlotPath.fileNameOf(file.slotPath()));
-        Optional<URI> direct = file.directDownload(file.contentType(), disposition);
+    private static boolean redirected(HttpServletResponse response, StoredObject file, String disposition) {
+        Optional<URI> direct = file.directDownload(disposition);
         if (direct.isEmpty()) {
             return false;
         }

@@ -61,9 +61,14 @@ final class DownloadHeaders {
         return "public, max-age=" + seconds + ", immutable";
     }
 
-    /** The headers of an answer that carries the file's content. */
-    static void applyContentHeaders(HttpServletResponse response, StoredObject file) {
-        response.setHeader("Content-Disposition", contentDisposition(file.contentType(), SlotPath.fileNameOf(file.slotPath())));
+    /** The {@code Content-Disposition} of {@code file}: inline or attachment, under its original name. */
+    static String contentDisposition(StoredObject file) {
+        return contentDisposition(file.contentType(), SlotPath.fileNameOf(file.slotPath()));
+    }
+
+    /** The headers of an answer that carries the file's content, with its {@link #contentDisposition(StoredObject)}. */
+    static void applyContentHeaders(HttpServletResponse response, String contentDisposition) {
+        response.setHeader("Content-Disposition", contentDisposition);
         response.setHeader("X-Content-Type-Options", "nosniff");
         response.setHeader("Content-Security-Policy", CONTENT_SECURITY_POLICY);
         response.setHeader("X-Frame-Options", "DENY");

@@ -68,8 +68,8 @@ final class S3StoredObject implements StoredObject {
     }
 
     @Override
-    public Optional<URI> directDownload(String contentType, String contentDisposition) {
-        return storage.presignedDownload(key, deleteAt, contentType, contentDisposition);
+    public Optional<URI> directDownload(String contentDisposition) {
+        return storage.presignedDownload(key, deleteAt, contentType(), contentDisposition);
     }
 
     String key() {
