@@ -8,6 +8,7 @@ import java.lang.System.Logger.Level;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
@@ -75,9 +76,8 @@ public final class LocalStorage implements Storage {
 
     /** The file at {@code location} with its header (and a small file's content) read in one go; {@code null}: none. */
     private LocalFile read(Path location) throws IOException {
-        if (LocalLayout.isLink(location.getParent()) || LocalLayout.isLink(location)) {
-            LOG.log(Level.WARNING, "Not following a symbolic link planted in the storage: {0}", location);
-            return null;
+        if (LocalLayout.isLink(location.getParent())) {
+            return plantedLink(location);
         }
         try (FileChannel channel = FileChannel.open(location, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS)) {
             long fileSize = channel.size();
@@ -89,14 +89,26 @@ public final class LocalStorage implements Storage {
                     expiry.deleteAt(header.storedAt(), header.expiresAt()));
         } catch (NoSuchFileException e) {
             return null;
+        } catch (FileSystemException e) {
+            // NOFOLLOW_LINKS makes opening a link fail (ELOOP): asked only then, since asking first
+            // would cost an exception inside the JDK for every absent file.
+            if (LocalLayout.isLink(location)) {
+                return plantedLink(location);
+            }
+            throw e;
         }
+    }
+
+    private static LocalFile plantedLink(Path location) {
+        LOG.log(Level.WARNING, "Not following a symbolic link planted in the storage: {0}", location);
+        return null;
     }
 
     @Override
     public void store(NewFile file, InputStream body) throws IOException {
         String hash = LocalLayout.hash(file.path().value());
         Path target = layout.stored(hash);
-        if (Files.exists(target, LinkOption.NOFOLLOW_LINKS)) {
+        if (LocalLayout.exists(target)) {
             LocalFile existing = read(target);
             if (existing == null || !expiry.isExpired(existing.deleteAt())) {
                 throw new AlreadyStoredException(); // cheap early answer; the link below is the real guard

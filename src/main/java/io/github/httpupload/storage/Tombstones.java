@@ -33,7 +33,7 @@ final class Tombstones {
     }
 
     boolean contains(String hash) {
-        return enabled() && Files.exists(layout.tombstone(hash), LinkOption.NOFOLLOW_LINKS);
+        return enabled() && LocalLayout.exists(layout.tombstone(hash));
     }
 
     /** Records {@code hash} as deleted at {@code now}; the directory entry is synced when {@code fsync}. */
