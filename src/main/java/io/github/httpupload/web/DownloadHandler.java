@@ -35,6 +35,7 @@ final class DownloadHandler {
 
     private final Storage storage;
     private final Clock clock;
+    private final FileHeaderValues headerValues = new FileHeaderValues();
 
     DownloadHandler(Storage storage, Clock clock) {
         this.storage = storage;
@@ -65,7 +66,8 @@ final class DownloadHandler {
             throws IOException {
         long size = file.size();
         long lastModified = file.storedAt().toEpochMilli();
-        String etag = DownloadHeaders.etag(file);
+        FileHeaderValues.Values values = headerValues.of(file);
+        String etag = values.etag();
 
         switch (Preconditions.evaluate(request, etag, lastModified)) {
             case NOT_MODIFIED -> {
@@ -81,7 +83,7 @@ final class DownloadHandler {
             }
         }
 
-        String disposition = DownloadHeaders.contentDisposition(file);
+        String disposition = values.contentDisposition();
         if (withBody && redirected(response, file, disposition)) {
             return;
         }

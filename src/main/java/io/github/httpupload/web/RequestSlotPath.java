@@ -14,6 +14,12 @@ import java.util.List;
  */
 final class RequestSlotPath {
 
+    /** The last mapping seen and its segments: one context asks with the same mapping every time. */
+    private record Mapping(String path, List<String> segments) {
+    }
+
+    private static volatile Mapping lastMapping = new Mapping("", List.of());
+
     private RequestSlotPath() {
     }
 
@@ -37,7 +43,12 @@ final class RequestSlotPath {
         }
         String uri = request.getRequestURI();
         int slash = 0;
-        for (String expected : segments(mapping)) {
+        Mapping known = lastMapping;
+        if (!known.path().equals(mapping)) {
+            known = new Mapping(mapping, segments(mapping));
+            lastMapping = known;
+        }
+        for (String expected : known.segments()) {
             int next = uri.indexOf('/', slash + 1);
             if (next < 0 || !expected.equals(segment(uri, slash + 1, next))) {
                 throw new InvalidSlotPathException("the request path does not start with " + mapping);
@@ -59,7 +70,7 @@ final class RequestSlotPath {
             }
             start = end;
         }
-        return segments;
+        return List.copyOf(segments);
     }
 
     /** One raw segment, {@code ;params} removed and percent-decoded. */
