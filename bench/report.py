@@ -109,8 +109,9 @@ class Cell:
         return BODY_OVERRIDE.get((self.workload, self.server), WORKLOADS[self.workload][3])
 
     def reconnected(self):
-        """More connections closed during the cell than wrk opened: some were closed and reopened."""
-        return self.closed is not None and self.closed > CONNECTIONS
+        """More connections closed during the cell than wrk opened (its CONNECTIONS and the test
+        connection wrk.resolve makes at start-up): some were closed and reopened."""
+        return self.closed is not None and self.closed > CONNECTIONS + 1
 
     def unexpected(self):
         _, expected, _, _ = WORKLOADS[self.workload]
@@ -355,14 +356,15 @@ def main():
     wrk_cells = [c for c in cells if c.closed is not None]
     reconnected = [c for c in wrk_cells if c.reconnected()]
     if reconnected:
-        w(f"Cells in which more connections were closed than wrk's {CONNECTIONS} (closed and reopened "
+        w(f"Cells in which more connections were closed than the {CONNECTIONS + 1} wrk opens (closed and reopened "
           "during the cell, so connection set-up is part of their figures):")
         w("")
         for c in reconnected:
             w(f"- {WORKLOADS[c.workload][0]} / {SERVER_LABEL[c.server]} / {c.round}: {c.closed} connections closed")
         w("")
     elif wrk_cells:
-        w(f"Keep-alive: no wrk cell closed more than wrk's own {CONNECTIONS} connections (at most "
+        w(f"Keep-alive: no wrk cell closed more than the {CONNECTIONS + 1} connections wrk opens (its {CONNECTIONS} "
+          f"and one test connection at start-up; at most "
           f"{max(c.closed for c in wrk_cells)}; TIME-WAIT sockets of the server's port new after the cell), "
           "so no server closed and no client reopened a connection during a cell.")
         w("")
@@ -388,7 +390,8 @@ def main():
               f"{lat} | {c.status_text()} | {closed} |")
     w("")
     w(f"`conns closed`: connections of the server's port closed during the cell (new TIME-WAIT sockets, "
-      f"either end), wrk's own {CONNECTIONS} at its exit included (fewer when some end with a reset).")
+      f"either end): wrk's test connection at start-up and its {CONNECTIONS} at exit included, so up to "
+      f"{CONNECTIONS + 1} without any reconnect (fewer when some end with a reset).")
     w("")
     sys.stdout.write("\n".join(out))
 

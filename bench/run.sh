@@ -442,8 +442,9 @@ show_cell() { # one progress line: workload round server requests seconds user_t
 # is counted), so count closed connections directly. Whichever end closes a TCP connection first
 # keeps it in TIME-WAIT for 60 s (a close racing the server's may land on either end), so the
 # TIME-WAIT sockets of the server's port (either end) that are new after a cell are the connections
-# closed during it: at most wrk's CONNECTIONS closed when it exits (fewer if some end with a reset,
-# responses still arriving), more only if connections were closed and reopened during the cell.
+# closed during it: at most CONNECTIONS + 1 (wrk's test connection at start-up, wrk.resolve's
+# wrk.connect, and its CONNECTIONS at exit; fewer if some end with a reset, responses still
+# arriving), more only if connections were closed and reopened during the cell.
 time_wait() { ss -Htan state time-wait "( sport = :$1 or dport = :$1 )" | awk '{ print $3, $4 }' | sort; }  # time_wait PORT
 
 # One wrk cell: CPU of the server before and after, wrk's RESULT line, a row in cells.tsv.
@@ -487,7 +488,7 @@ wrk_cell() { # wrk_cell ROUND WORKLOAD SERVER SECONDS   (ROUND "warm" is not rec
     local sent=0; [ "$wl" = put1m ] && sent=$((R[requests] * MIB))
     show_cell "$wl" "$round" "${LABEL[$server]}" "${R[requests]}" "$(awk -v d="${R[duration_us]}" 'BEGIN{print d/1e6}')" \
         $((au - bu)) $((as - bs)) "${R[statuses]}"
-    [ "$closes" -le $CONNECTIONS ] || echo "         $closes connections closed during the cell (wrk opened $CONNECTIONS): reconnects"
+    [ "$closes" -le $((CONNECTIONS + 1)) ] || echo "         $closes connections closed during the cell (wrk opened $((CONNECTIONS + 1))): reconnects"
     [[ $round == r[0-9]* ]] || return 0     # warm-up and profile cells are not recorded
     printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t-\t%s\n' "$wl" "$server" "$round" \
         "${R[requests]}" "${R[duration_us]}" "${R[bytes]}" "$sent" $((au - bu)) $((as - bs)) \
