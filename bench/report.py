@@ -248,11 +248,10 @@ def summary_section(w, by_key, best, big_mib):
         big = wl.endswith("big")
         value = (lambda x: f"{x.total_us / 1000:.0f} ms") if big else (lambda x: fmt(x.total_us))
         parts = [f"**{value(c)}**"]
-        if server != "nginx":
-            parts.append(f"{ratio_to(c, best.get((wl, 'nginx')))} nginx")
-        if wl.startswith("get") or wl == "range":
-            if server not in ("nginx", "default"):
-                parts.append(f"{ratio_to(c, best.get((wl, 'default')))} DS")
+        if server != "nginx" and (wl, "nginx") in best:   # a SERVERS subset may lack nginx or DefaultServlet
+            parts.append(f"{ratio_to(c, best[(wl, 'nginx')])} nginx")
+        if (wl.startswith("get") or wl == "range") and server not in ("nginx", "default") and (wl, "default") in best:
+            parts.append(f"{ratio_to(c, best[(wl, 'default')])} DS")
         parts.extend(extra)
         rounds = by_key[(wl, server)]
         if len(rounds) > 1:

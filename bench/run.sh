@@ -3,8 +3,8 @@
 # (the Java alternative), in one run on one machine; the same WAR also on Jetty 12, an empty
 # servlet as Tomcat's floor, and our WAR with fsync on. See bench/README.md for what each row means.
 #
-#   sudo bench/run.sh                      full run (about 6 minutes on 2 cores)
-#   sudo DURATION=2 WARMUP=1 bench/run.sh  quick check that everything works
+#   sudo bench/run.sh                      full run (about 17 minutes on 2 cores, an estimate)
+#   sudo DURATION=2 WARMUP=1 PUT_WARMUP=2 ROUNDS=1 BIG=0 S3=0 bench/run.sh   quick check that everything works
 #
 # Environment (all optional):
 #   WAR=path.war     the WAR to measure; default: clone this repository's committed HEAD into the
@@ -789,7 +789,7 @@ NGX_WORKERS=$(pgrep -P "$NGX_PID" | wc -l)
     printf 'httpupload.fsync\t**%s** for ours (/upload) and ours on Jetty (nginx dav and DefaultServlet never fsync)%s\n' "$FSYNC" \
         "$(selected fsync && echo '; **true** for "ours, fsync on" (/upload-fsync in the same Tomcat, own storage dir; PUT 1 MiB only)')"
     printf 'servers\t%s (odd rounds in this order, even rounds reversed)\n' \
-        "$(for server in "${SERVERS[@]}"; do printf '%s, ' "${LABEL[$server]}"; done | sed 's/, $//')"
+        "$(for server in "${SERVERS[@]}"; do printf '%s → ' "${LABEL[$server]}"; done | sed 's/ → $//')"
     printf 'nginx\t%s (Debian), worker_processes auto = %s workers, sendfile on, tcp_nopush on, access_log off\n' \
         "$(dpkg-query -W -f='${Version}' nginx)" "$NGX_WORKERS"
     printf 'Tomcat\t%s (Debian tomcat10), NIO connector, sendfile default (on), maxKeepAliveRequests -1, no access log; JVM %s; %s\n' \
