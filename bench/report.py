@@ -10,7 +10,10 @@ NOTES_FILE free text lines (protocol probes) printed under "Observations".
 For each workload and server one round is reported: the median by total CPU per request, the
 lower of the two middle ones for an even count (so with the default 2 rounds, the better round).
 The other rounds are listed beside it and in full in the second table. Its total CPU per request
-is divided by nginx's reported round of the same workload.
+is divided by nginx's and by DefaultServlet's reported round of the same workload.
+Besides nginx, DefaultServlet and our WAR in the same Tomcat, the file-system rows may hold our WAR
+on Jetty 12 (jetty, every row), an empty servlet in the same Tomcat (floor, GET 4 KiB only) and our
+WAR with httpupload.fsync=true (fsync, PUT 1 MiB only); the summary table puts them side by side.
 The S3 rows (servers s3svc, s3direct) get their own tables: our service on the S3 backend against
 the same S3Proxy asked directly, as a ratio service/direct. CPU comes from /proc/<pid>/stat utime/stime in
 clock ticks (1/CLK_TCK s), so one tick is the resolution of every CPU figure.
@@ -18,17 +21,22 @@ clock ticks (1/CLK_TCK s), so one tick is the resolution of every CPU figure.
 import csv
 import sys
 
-SERVERS = ["nginx", "default", "ours"]
+SERVERS = ["nginx", "default", "floor", "ours", "jetty", "fsync"]  # file-system rows, in table order
 SERVER_LABEL = {
     "nginx": "nginx (dav, sendfile)",
     "default": "Tomcat DefaultServlet",
+    "floor": "empty servlet (Tomcat floor)",
     "ours": "http-upload-servlet",
+    "jetty": "http-upload-servlet on Jetty",
+    "fsync": "http-upload-servlet, fsync on",
     "s3svc": "http-upload-servlet on S3 (Tomcat + S3Proxy)",
     "s3direct": "S3Proxy direct",
 }
 S3_SERVERS = ["s3svc", "s3direct"]
 # S3 answers a PUT with 200 (our service with 201)
 EXPECTED_OVERRIDE = {("put1m", "s3direct"): "200", ("putbig", "s3direct"): "200"}
+# the floor answers every GET with an empty body
+BODY_OVERRIDE = {("get4k", "floor"): 0}
 MIB = 1024 * 1024
 # workload key -> (label, expected status, how the throughput is counted, body bytes per response
 # for GET rows measured with wrk: the average response size must lie between that and that plus
@@ -67,6 +75,9 @@ class Cell:
         store = row.get("store_ticks") or "-"
         self.store_us = int(store) * tick_us / max(self.requests, 1) if store != "-" else None
         heap = row.get("heap") or "-"
+        # connections closed during a wrk cell, wrk's own at its exit included; None for curl cells
+        closed = row.get("closed") or "-"
+        self.closed = int(closed) if closed != "-" else None
         self.heap = tuple(map(int, heap.split("/"))) if heap != "-" else None  # max_used_kib, ygc, gc_ms, start_kib
         n = max(self.requests, 1)
         self.user_us = int(row["user_ticks"]) * tick_us / n
@@ -88,14 +99,23 @@ class Cell:
 
     def status_text(self):
         text = self.statuses if self.statuses != "-" else f"not counted, {self.status_gt399} above 399"
-        if WORKLOADS[self.workload][3] is not None:
+        if self.body() is not None:
             text += f"; {self.bytes_per_response():,.0f} B/response"
         if self.sock_errors != "0/0/0/0":
             text += f"; socket errors c/r/w/t {self.sock_errors}"
         return text
 
+    def body(self):
+        return BODY_OVERRIDE.get((self.workload, self.server), WORKLOADS[self.workload][3])
+
+    def reconnected(self):
+        """More connections closed during the cell than wrk opened (its CONNECTIONS and the test
+        connection wrk.resolve makes at start-up): some were closed and reopened."""
+        return self.closed is not None and self.closed > CONNECTIONS + 1
+
     def unexpected(self):
-        _, expected, _, body = WORKLOADS[self.workload]
+        _, expected, _, _ = WORKLOADS[self.workload]
+        body = self.body()
         expected = EXPECTED_OVERRIDE.get((self.workload, self.server), expected)
         if self.statuses == "-":
             wrong = self.status_gt399 > 0
@@ -194,6 +214,62 @@ def s3_section(w, cells, by_key, best, big_mib):
     w("")
 
 
+def ratio_to(c, ref):
+    return f"{c.total_us / ref.total_us:.2f}×" if ref is not None and ref.total_us > 0 else "n/a"
+
+
+# Summary columns: (server, heading). "fsync" has no column: it is a row of its own under PUT 1 MiB.
+SUMMARY_COLUMNS = [("nginx", "nginx"), ("default", "DefaultServlet"), ("ours", "ours (Tomcat)"),
+                   ("jetty", "ours on Jetty"), ("floor", "empty servlet (Tomcat floor)")]
+
+
+def summary_section(w, by_key, best, big_mib):
+    """One line per row, one column per server: the reported round's total CPU, its ratios, every round."""
+    # the fsync row's figure goes in the "ours (Tomcat)" column, so that column is there whenever fsync is
+    present = [(s, h) for s, h in SUMMARY_COLUMNS
+               if any(k[1] == s or (s == "ours" and k[1] == "fsync") for k in best)]
+    if not present:
+        return
+    w("## Summary: total server CPU per request, servers side by side")
+    w("")
+    w("Each cell: total CPU of the reported round (µs per request; the two large transfers: ms of CPU "
+      "for the one transfer), its ratio to nginx and, for GET rows, to DefaultServlet (`DS`), both from "
+      "the same run; then every round's figure in run order (the spread). `—`: not measured (the "
+      "floor has only GET 4 KiB; fsync on has only PUT 1 MiB, as a row of its own, also compared "
+      "with fsync off).")
+    w("")
+    w("| Row | " + " | ".join(h for _, h in present) + " |")
+    w("|---|" + "---:|" * len(present))
+
+    def cell_text(wl, server, extra=()):
+        c = best.get((wl, server))
+        if c is None:
+            return "—"
+        big = wl.endswith("big")
+        value = (lambda x: f"{x.total_us / 1000:.0f} ms") if big else (lambda x: fmt(x.total_us))
+        parts = [f"**{value(c)}**"]
+        if server != "nginx" and (wl, "nginx") in best:   # a SERVERS subset may lack nginx or DefaultServlet
+            parts.append(f"{ratio_to(c, best[(wl, 'nginx')])} nginx")
+        if (wl.startswith("get") or wl == "range") and server not in ("nginx", "default") and (wl, "default") in best:
+            parts.append(f"{ratio_to(c, best[(wl, 'default')])} DS")
+        parts.extend(extra)
+        rounds = by_key[(wl, server)]
+        if len(rounds) > 1:
+            parts.append("rounds " + " / ".join(value(x) for x in rounds))
+        return " · ".join(parts)
+
+    for wl, (label, *_) in WORKLOADS.items():
+        if not any((wl, s) in best for s, _ in present):
+            continue
+        w(f"| {label} | " + " | ".join(cell_text(wl, s) for s, _ in present) + " |")
+        if wl == "put1m" and (wl, "fsync") in best:
+            fsync_off = best.get((wl, "ours"))
+            extra = [f"{ratio_to(best[(wl, 'fsync')], fsync_off)} fsync off"] if fsync_off else []
+            cells = [cell_text(wl, "fsync", extra) if s == "ours" else "—" for s, _ in present]
+            w(f"| {label}, **fsync on** (`/upload-fsync`, same Tomcat) | " + " | ".join(cells) + " |")
+    w("")
+
+
 def main():
     cells_file, meta_file, notes_file, clk_tck, big_mib = sys.argv[1:6]
     for key in ("putbig", "getbig"):
@@ -215,40 +291,44 @@ def main():
     out = []
     w = out.append
     meta_dict = dict(meta)
-    w(f"# Benchmark: http-upload-servlet vs nginx vs Tomcat DefaultServlet — {meta_dict.get('date', '')}")
+    w(f"# Benchmark: http-upload-servlet vs nginx vs Tomcat DefaultServlet (and on Jetty) — {meta_dict.get('date', '')}")
     w("")
     for key, value in meta:
         w(f"- **{key}**: {value}")
     w("")
+    summary_section(w, by_key, best, big_mib)
     w("## Results (per cell the median round by total server CPU per request; of 2 rounds the better one)")
     w("")
     w("CPU = the server process's utime/stime from `/proc/<pid>/stat` (nginx: master + workers; "
-      "Tomcat: the one JVM) after minus before the workload, divided by the requests that completed. "
+      "Tomcat: the one JVM, which serves DefaultServlet, the floor and both contexts of our WAR; "
+      "Jetty: its own JVM) after minus before the workload, divided by the requests that completed. "
       f"Resolution: one clock tick = {tick_us / 1000:.0f} ms per workload. "
-      "`× nginx` = total CPU per request divided by nginx's. MiB/s counts response bytes "
+      "`× nginx` and `× DefaultServlet` = total CPU per request divided by that server's. MiB/s counts response bytes "
       "(headers included) for GET rows and request bodies for PUT rows. "
       "`rounds` lists total CPU µs/req of every round in run order.")
     w("")
-    w("| Workload | Server | req/s | MiB/s | user µs/req | sys µs/req | total µs/req | × nginx | rounds (total µs/req) | statuses seen | RSS growth |")
-    w("|---|---|---:|---:|---:|---:|---:|---:|---|---|---:|")
+    w("| Workload | Server | req/s | MiB/s | user µs/req | sys µs/req | total µs/req | × nginx | × DefaultServlet | rounds (total µs/req) | statuses seen | RSS growth |")
+    w("|---|---|---:|---:|---:|---:|---:|---:|---:|---|---|---:|")
     for wl, (label, *_) in WORKLOADS.items():
         ref = best.get((wl, "nginx"))
         for server in SERVERS:
             c = best.get((wl, server))
             if c is None:
                 continue
-            ratio = f"{c.total_us / ref.total_us:.2f}×" if ref and ref.total_us > 0 else "n/a"
+            ratio = ratio_to(c, ref)
+            ratio_ds = ratio_to(c, best.get((wl, "default"))) if server not in ("nginx", "default") else ""
             rounds = " / ".join(fmt(x.total_us) for x in by_key[(wl, server)])
             rss = (f"+{c.rss_growth_kib / 1024:.1f} MiB over {c.rss_start_kib / 1024:.0f} MiB"
                    if c.rss_growth_kib is not None else "")
             rps = fmt(c.req_per_s) if not wl.endswith("big") else f"{c.duration_s:.2f} s"
             w(f"| {label} | {SERVER_LABEL[server]} | {rps} | {fmt(c.mib_per_s)} | {fmt(c.user_us)} | "
-              f"{fmt(c.sys_us)} | {fmt(c.total_us)} | {ratio} | {rounds} | {c.status_text()} | {rss} |")
+              f"{fmt(c.sys_us)} | {fmt(c.total_us)} | {ratio} | {ratio_ds} | {rounds} | {c.status_text()} | {rss} |")
     w("")
     w(f"For the {big_mib} MiB rows the req/s column holds the transfer time of the single request; "
       "RSS growth = highest summed VmRSS during the upload minus the value just before it (given after 'over'). "
       "Tomcat's heap (-Xms) is largely resident by then, so a body buffered on the heap would show "
-      "as heap pressure (GC time in `user`, or a 500 from OutOfMemoryError) more than as RSS growth.")
+      "as heap pressure (GC time in `user`, or a 500 from OutOfMemoryError) more than as RSS growth "
+      "(the same holds for Jetty's JVM, with the same flags).")
     w("")
 
     s3_section(w, cells, by_key, best, big_mib)
@@ -272,6 +352,21 @@ def main():
     else:
         w("Every cell got the expected status codes and no socket errors.")
         w("")
+    wrk_cells = [c for c in cells if c.closed is not None]
+    reconnected = [c for c in wrk_cells if c.reconnected()]
+    if reconnected:
+        w(f"Cells in which more connections were closed than the {CONNECTIONS + 1} wrk opens (closed and reopened "
+          "during the cell, so connection set-up is part of their figures):")
+        w("")
+        for c in reconnected:
+            w(f"- {WORKLOADS[c.workload][0]} / {SERVER_LABEL[c.server]} / {c.round}: {c.closed} connections closed")
+        w("")
+    elif wrk_cells:
+        w(f"Keep-alive: no wrk cell closed more than the {CONNECTIONS + 1} connections wrk opens (its {CONNECTIONS} "
+          f"and one test connection at start-up; at most "
+          f"{max(c.closed for c in wrk_cells)}; TIME-WAIT sockets of the server's port new after the cell), "
+          "so no server closed and no client reopened a connection during a cell.")
+        w("")
     for line in notes:
         w(f"- {line}")
     w("")
@@ -280,17 +375,22 @@ def main():
     w("")
     w("`× nginx (round)` compares with nginx in the same round of the same workload.")
     w("")
-    w("| Workload | Round | Server | requests | seconds | req/s | user µs/req | sys µs/req | total µs/req | × nginx (round) | p50 / p99 latency | statuses |")
-    w("|---|---|---|---:|---:|---:|---:|---:|---:|---:|---|---|")
+    w("| Workload | Round | Server | requests | seconds | req/s | user µs/req | sys µs/req | total µs/req | × nginx (round) | p50 / p99 latency | statuses | conns closed |")
+    w("|---|---|---|---:|---:|---:|---:|---:|---:|---:|---|---|---:|")
     for wl, (label, *_) in WORKLOADS.items():
         rows = [c for c in cells if c.workload == wl and c.server in SERVERS]
         for c in rows:
             ref = next((x for x in rows if x.round == c.round and x.server == "nginx"), None)
             ratio = f"{c.total_us / ref.total_us:.2f}×" if ref and ref.total_us > 0 else "n/a"
             lat = f"{int(c.p50_us) / 1000:.2f} / {int(c.p99_us) / 1000:.2f} ms" if c.p50_us != "-" else ""
+            closed = str(c.closed) if c.closed is not None else ""
             w(f"| {label} | {c.round} | {SERVER_LABEL[c.server]} | {c.requests} | {c.duration_s:.2f} | "
               f"{fmt(c.req_per_s)} | {fmt(c.user_us)} | {fmt(c.sys_us)} | {fmt(c.total_us)} | {ratio} | "
-              f"{lat} | {c.status_text()} |")
+              f"{lat} | {c.status_text()} | {closed} |")
+    w("")
+    w(f"`conns closed`: connections of the server's port closed during the cell (new TIME-WAIT sockets, "
+      f"either end): wrk's test connection at start-up and its {CONNECTIONS} at exit included, so up to "
+      f"{CONNECTIONS + 1} without any reconnect (fewer when some end with a reset).")
     w("")
     sys.stdout.write("\n".join(out))
 

@@ -1,16 +1,24 @@
 #!/bin/bash
 # Benchmark: http-upload-servlet against nginx (the reference) and Tomcat's own DefaultServlet
-# (the Java alternative), in one run on one machine. See bench/README.md for what each row means.
+# (the Java alternative), in one run on one machine; the same WAR also on Jetty 12, an empty
+# servlet as Tomcat's floor, and our WAR with fsync on. See bench/README.md for what each row means.
 #
-#   sudo bench/run.sh                      full run (about 6 minutes on 2 cores)
-#   sudo DURATION=2 WARMUP=1 bench/run.sh  quick check that everything works
+#   sudo bench/run.sh                      full run (about 17 minutes on 2 cores, an estimate)
+#   sudo DURATION=2 WARMUP=1 PUT_WARMUP=2 ROUNDS=1 BIG=0 S3=0 bench/run.sh   quick check that everything works
 #
 # Environment (all optional):
 #   WAR=path.war     the WAR to measure; default: clone this repository's committed HEAD into the
 #                    temp dir and build it there (never touches the working tree or its target/)
-#   FSYNC=false      httpupload.fsync for our service (true|false). nginx and DefaultServlet never
-#                    fsync, so false is the like-for-like setting.
+#   FSYNC=false      httpupload.fsync for our service at /upload and on Jetty (true|false). nginx
+#                    and DefaultServlet never fsync, so false is the like-for-like setting; the
+#                    "fsync" server (/upload-fsync) always has true.
+#   SERVERS="nginx default floor ours fsync jetty"   which servers to measure, in the order of odd
+#                    rounds (even rounds reverse it). floor runs get4k only, fsync put1m only.
+#   WORKLOADS="get4k get1m range put1m"              which wrk rows to measure
 #   DURATION=10      seconds per wrk cell      WARMUP=5   seconds of unmeasured warm-up per server
+#   PUT_WARMUP=30    the same for the put1m row (C2 compiles the upload path for tens of seconds)
+#   JETTY_PROJECT=.. a built checkout (target/test-classes, pom.xml) whose test class path runs
+#                    dev/JettyWarServer; default: the clone built for the WAR, or this tree with WAR=
 #   ROUNDS=2         measured rounds per workload (servers alternate inside each round); the
 #                    report takes the median round (of 2: the better one)
 #   BIG_MIB=256      size of the single large PUT/GET     PUT_URLS=200000 signed URLs per PUT cell
@@ -35,6 +43,7 @@ NGINX=/usr/sbin/nginx
 
 DURATION=${DURATION:-10}
 WARMUP=${WARMUP:-5}
+PUT_WARMUP=${PUT_WARMUP:-30}     # put1m runs at ~400 req/s: 5 s leave C2 compiling the upload path during the cells
 ROUNDS=${ROUNDS:-2}
 FSYNC=${FSYNC:-false}
 BIG_MIB=${BIG_MIB:-256}
@@ -48,7 +57,12 @@ S3PROXY_OPTS=${S3PROXY_OPTS:--Xms256m -Xmx256m -XX:+UseG1GC}
 S3_BUCKET=httpupload-bench             # one bucket: the service under svc/, direct requests under direct/
 RESULTS_DIR=${RESULTS_DIR:-$HERE/results}
 THREADS=2 CONNECTIONS=8                # wrk -t2 -c8 for every cell: the issue's "concurrency 8"
-SERVERS=(nginx default ours)
+# Servers measured, in the order of odd rounds. Keys: nginx, default (DefaultServlet), floor (an
+# empty servlet in the same Tomcat), ours (/upload), fsync (/upload-fsync: our WAR with fsync on),
+# jetty (our WAR on Jetty 12). nginx and Tomcat with /default and /upload always start (seeding and
+# probes use them); floor, fsync and jetty only when listed.
+ALL_SERVERS="nginx default floor ours fsync jetty"
+read -r -a SERVERS <<< "${SERVERS:-$ALL_SERVERS}"
 MIB=1048576
 
 case $FSYNC in true|false) ;; *) die "FSYNC must be true or false, not '$FSYNC'" ;; esac
@@ -60,7 +74,22 @@ if [ "$S3" != 0 ]; then
     fi
     [ -f "$S3PROXY_JAR" ] || die "S3=1 needs S3Proxy: no $S3PROXY_JAR (run mvn process-test-classes, or set S3PROXY_JAR, or S3=0)"
 fi
-for v in DURATION WARMUP ROUNDS BIG_MIB PUT_URLS; do
+for server in "${SERVERS[@]}"; do
+    [[ " $ALL_SERVERS " == *" $server "* ]] || die "SERVERS: unknown server '$server' (known: $ALL_SERVERS)"
+done
+[ ${#SERVERS[@]} -ge 1 ] || die "SERVERS is empty"
+selected() { [[ " ${SERVERS[*]} " == *" $1 "* ]]; }
+measures() { # measures SERVER WORKLOAD: whether that server has that row (putbig/getbig: the large transfers)
+    case $1:$2 in
+        floor:get4k|fsync:put1m) return 0 ;;
+        floor:*|fsync:*) return 1 ;;   # the floor serves no files; fsync matters only for uploads
+        *) return 0 ;;
+    esac
+}
+for wl in $WORKLOADS; do
+    case $wl in get4k|get1m|range|put1m) ;; *) die "WORKLOADS: unknown workload '$wl' (known: get4k get1m range put1m)" ;; esac
+done
+for v in DURATION WARMUP PUT_WARMUP ROUNDS BIG_MIB PUT_URLS; do
     [[ ${!v} =~ ^[0-9]+$ ]] || die "$v must be a whole number, not '${!v}'"
 done
 [ "$ROUNDS" -ge 1 ] && [ "$DURATION" -ge 1 ] || die "ROUNDS and DURATION must be at least 1"
@@ -76,7 +105,7 @@ $NGINX -V 2>&1 | grep -q -- --with-http_dav_module || die "this nginx has no dav
 # ---------------------------------------------------------------------------------------------
 # Temp dir, and cleanup that runs on every exit path.
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/http-upload-bench.XXXXXX")
-NGX_PID= TC_PID= SAMPLER_PID= S3P_PID= JSTAT_PID= STRACE_PID=
+NGX_PID= TC_PID= SAMPLER_PID= S3P_PID= JSTAT_PID= STRACE_PID= JETTY_PID=
 cleanup() {
     local rc=$?
     set +e
@@ -85,6 +114,7 @@ cleanup() {
     stop_pid jstat "$JSTAT_PID"
     stop_pid nginx "$NGX_PID"
     stop_pid tomcat "$TC_PID"
+    stop_pid jetty "$JETTY_PID"
     stop_pid s3proxy "$S3P_PID"
     if [ -n "${KEEP:-}" ]; then echo "KEEP set: temp dir $WORK left in place"; else rm -rf "$WORK"; fi
     [ $rc = 0 ] || echo "run.sh: FAILED (exit $rc)" >&2
@@ -191,6 +221,46 @@ cat > "$DEFAULT_APP/WEB-INF/web.xml" <<'EOF'
 EOF
 echo "<Context docBase=\"$DEFAULT_APP\"/>" > "$CATALINA_BASE/conf/Catalina/localhost/default.xml"
 
+# /floor: a servlet that answers every GET with 200 and Content-Length: 0 (bench/floor/EmptyServlet.java),
+# mapped to /* like our WAR's servlet. What Tomcat's request cycle costs before any servlet work.
+FLOOR_APP=$WORK/floor-app
+if selected floor; then
+    mkdir -p "$FLOOR_APP/WEB-INF/classes"
+    javac --release 17 -cp "$CATALINA_HOME/lib/servlet-api.jar" -d "$FLOOR_APP/WEB-INF/classes" \
+        "$HERE/floor/EmptyServlet.java" || die "javac of bench/floor/EmptyServlet.java failed"
+    cat > "$FLOOR_APP/WEB-INF/web.xml" <<'EOF'
+<?xml version="1.0" encoding="UTF-8"?>
+<web-app xmlns="https://jakarta.ee/xml/ns/jakartaee" version="6.0">
+  <servlet>
+    <servlet-name>empty</servlet-name>
+    <servlet-class>EmptyServlet</servlet-class>
+    <load-on-startup>1</load-on-startup>
+  </servlet>
+  <servlet-mapping>
+    <servlet-name>empty</servlet-name>
+    <url-pattern>/*</url-pattern>
+  </servlet-mapping>
+</web-app>
+EOF
+    echo "<Context docBase=\"$FLOOR_APP\"/>" > "$CATALINA_BASE/conf/Catalina/localhost/floor.xml"
+fi
+
+# /upload-fsync: our WAR a second time (a copy outside appBase), with its own storage dir and
+# httpupload.fsync=true, so fsync on and off are measured in the same run on the put1m row.
+FSYNC_STORE=$WORK/storage-fsync
+if selected fsync; then
+    mkdir -p "$FSYNC_STORE"
+    cp "$WAR" "$WORK/upload-fsync.war"
+    cat > "$CATALINA_BASE/conf/Catalina/localhost/upload-fsync.xml" <<EOF
+<Context docBase="$WORK/upload-fsync.war">
+  <Parameter name="httpupload.secret" value="$SECRET" override="false"/>
+  <Parameter name="httpupload.storageDir" value="$FSYNC_STORE" override="false"/>
+  <Parameter name="httpupload.fsync" value="true" override="false"/>
+  <Parameter name="httpupload.maxFileSize" value="1073741824" override="false"/>
+</Context>
+EOF
+fi
+
 # S3: a private S3Proxy (filesystem-nio2 backend under $WORK/s3, a bucket is a directory) started
 # as the test suite starts it (testsupport/S3ProxyServer.java), but with authorization=none so that
 # wrk and curl can GET/PUT http://127.0.0.1:PORT/bucket/key unsigned for the direct rows; the
@@ -231,6 +301,45 @@ EOF
 fi
 start_tomcat
 
+# Jetty 12 (ee10): our WAR at /upload of its own JVM (dev/JettyWarServer: a WebAppContext with the
+# context parameters our /upload has, as an operator's webapps/upload.xml sets them; see that class
+# for the Jetty settings), with the same JVM_OPTS as Tomcat. Its class path is the test classes and
+# test-scope jars of a built checkout (Jetty itself is a test dependency; not target/classes: the
+# WAR brings its own). The JVM picks a free 127.0.0.1 port and writes it to a file once the context
+# is available; it exits 1 if the context fails.
+JETTY=$WORK/jetty JETTY_STORE=$WORK/storage-jetty
+if selected jetty; then
+    if [ -z "${JETTY_PROJECT:-}" ]; then
+        [ -d "$WORK/src/target" ] && JETTY_PROJECT=$WORK/src || JETTY_PROJECT=$REPO
+    fi
+    [ -f "$JETTY_PROJECT/target/test-classes/io/github/httpupload/dev/JettyWarServer.class" ] \
+        || die "jetty: no JettyWarServer.class under $JETTY_PROJECT/target/test-classes (run mvn -B -q -o test-compile there, set JETTY_PROJECT, or leave jetty out of SERVERS)"
+    mkdir -p "$JETTY" "$JETTY_STORE"
+    (cd "$JETTY_PROJECT" && mvn -B -q -o dependency:build-classpath -Dmdep.outputFile="$JETTY/classpath.txt" \
+        -Dmdep.includeScope=test) > "$JETTY/mvn.log" 2>&1 || { tail -20 "$JETTY/mvn.log"; die "jetty: mvn dependency:build-classpath failed in $JETTY_PROJECT"; }
+    cat > "$JETTY/context.properties" <<EOF
+httpupload.secret=$SECRET
+httpupload.storageDir=$JETTY_STORE
+httpupload.fsync=$FSYNC
+httpupload.maxFileSize=1073741824
+EOF
+    # exec: $! is the JVM itself (its CPU and RSS are measured by that pid)
+    (exec java $JVM_OPTS -cp "$JETTY_PROJECT/target/test-classes:$(cat "$JETTY/classpath.txt")" \
+        io.github.httpupload.dev.JettyWarServer "$WAR" "$JETTY/context.properties" "$JETTY/port" "$JETTY/base") \
+        > "$JETTY/jetty.log" 2>&1 &
+    JETTY_PID=$!
+    for i in $(seq 120); do
+        [ -s "$JETTY/port" ] && break
+        kill -0 "$JETTY_PID" 2>/dev/null || { tail -30 "$JETTY/jetty.log"; die "jetty exited (context failed?)"; }
+        sleep 0.5
+    done
+    [ -s "$JETTY/port" ] || { tail -30 "$JETTY/jetty.log"; die "jetty did not start in 60 s"; }
+    JETTY_PORT=$(cat "$JETTY/port")
+    [ "$(cat "/proc/$JETTY_PID/comm")" = java ] || die "pid $JETTY_PID is not the JVM"
+    JETTY_VERSION=$(sed -n 's/.* on Jetty \([^ ]*\) at .*/\1/p' "$JETTY/jetty.log" | head -1)
+    log "jetty $JETTY_VERSION pid $JETTY_PID on 127.0.0.1:$JETTY_PORT (class path from $JETTY_PROJECT)"
+fi
+
 wait_http() { # wait_http NAME URL PID: until the server answers at all (any status)
     local i
     for i in $(seq 120); do
@@ -247,10 +356,14 @@ declare -A BASE=(
     [nginx]="http://127.0.0.1:$NGX_PORT/dav"
     [default]="http://127.0.0.1:$TC_PORT/default"
     [ours]="http://127.0.0.1:$TC_PORT/upload"
+    [floor]="http://127.0.0.1:$TC_PORT/floor"
+    [fsync]="http://127.0.0.1:$TC_PORT/upload-fsync"
+    [jetty]="http://127.0.0.1:${JETTY_PORT:-0}/upload"
     [s3svc]="http://127.0.0.1:$TC_PORT/upload-s3"
     [s3direct]="http://127.0.0.1:$S3P_PORT/$S3_BUCKET/direct"
 )
-declare -A LABEL=([nginx]=nginx [default]=DefaultServlet [ours]=ours [s3svc]="ours on S3" [s3direct]="S3Proxy direct")
+declare -A LABEL=([nginx]=nginx [default]=DefaultServlet [ours]=ours [s3svc]="ours on S3" [s3direct]="S3Proxy direct"
+    [floor]="empty servlet (Tomcat floor)" [fsync]="ours, fsync on" [jetty]="ours on Jetty")
 
 # ---------------------------------------------------------------------------------------------
 # Measuring helpers.
@@ -259,7 +372,8 @@ server_pids() { # the processes whose CPU is the server's: nginx master + worker
         nginx) echo "$NGX_PID" $(pgrep -P "$NGX_PID") ;;
         s3svc) echo "$TC_PID" "$S3P_PID" ;;    # the service's cost includes the store's
         s3direct) echo "$S3P_PID" ;;
-        *) echo "$TC_PID" ;;
+        jetty) echo "$JETTY_PID" ;;
+        *) echo "$TC_PID" ;;        # default, floor, ours, fsync: contexts of the one Tomcat JVM
     esac
 }
 cpu_ticks() { # cpu_ticks PID... -> "utime stime" summed, clock ticks (fields 14, 15 of /proc/PID/stat)
@@ -286,8 +400,9 @@ settle() { # settle PID...
     done
 }
 # PUT URL for our service: signed with a v1 token for the exact Content-Length.
+is_ours() { case $1 in ours|fsync|jetty|s3svc) return 0 ;; *) return 1 ;; esac; }  # our WAR: PUTs need a token
 put_url() { # put_url SERVER SLOT_PATH SIZE
-    case $1 in ours|s3svc) echo "${BASE[$1]}/$2?v=$(sign "$2" "$3")" ;; *) echo "${BASE[$1]}/$2" ;; esac
+    if is_ours "$1"; then echo "${BASE[$1]}/$2?v=$(sign "$2" "$3")"; else echo "${BASE[$1]}/$2"; fi
 }
 # Removes what a PUT cell stored, then flushes: dirty pages of one cell must not be written back
 # while the next one is measured (deleting first means most of them are never written at all).
@@ -298,6 +413,8 @@ remove_uploads() { # remove_uploads SERVER
         default) find "$DEFAULT_APP/put" "$DEFAULT_APP/big" -mindepth 1 -delete ;;
         # Whatever the store's layout: every file newer than the seeds is benchmark data.
         ours) find "$STORE" -type f -newer "$SEED_MARK" -delete ;;
+        fsync) find "$FSYNC_STORE" -type f -newer "$SEED_MARK" -delete ;;
+        jetty) find "$JETTY_STORE" -type f -newer "$SEED_MARK" -delete ;;
         # S3Proxy's filesystem-nio2 keeps one file per object and reads the disk on every
         # request, so objects can be removed behind its back (nothing reads them again).
         s3svc) find "$S3_DATA/$S3_BUCKET/svc" -type f -newer "$SEED_MARK" -delete ;;
@@ -310,7 +427,8 @@ CELLS=$RAW/cells.tsv
 # store_ticks: user+sys ticks of S3Proxy within user_ticks+sys_ticks (S3 rows; "-" elsewhere).
 # heap: for the S3 large transfers, "max_used_kib/young_gcs/gc_ms/start_used_kib" of the JVM whose
 # RSS is sampled (jstat -gc every 100 ms), "-" elsewhere.
-printf 'workload\tserver\tround\trequests\tduration_us\tbytes_received\tbytes_sent\tuser_ticks\tsys_ticks\tstatuses\tstatus_gt399\tsock_errors\trss_kib\tp50_us\tp99_us\tstore_ticks\theap\n' > "$CELLS"
+# closed: connections closed during a wrk cell, wrk's own at its exit included (time_wait; "-" for curl).
+printf 'workload\tserver\tround\trequests\tduration_us\tbytes_received\tbytes_sent\tuser_ticks\tsys_ticks\tstatuses\tstatus_gt399\tsock_errors\trss_kib\tp50_us\tp99_us\tstore_ticks\theap\tclosed\n' > "$CELLS"
 CLK_TCK=$(getconf CLK_TCK)
 
 show_cell() { # one progress line: workload round server requests seconds user_ticks sys_ticks statuses
@@ -319,6 +437,15 @@ show_cell() { # one progress line: workload round server requests seconds user_t
         printf "  %-6s %-5s %-14s %8.1f req/s  user %8.1f  sys %8.1f  total %8.1f us/req  [%s]\n",
             w, r, s, n / d, u * 1e6 / hz / n, y * 1e6 / hz / n, (u + y) * 1e6 / hz / n, st }'
 }
+
+# Keep-alive check: wrk reconnects silently when a server closes a keep-alive connection (no error
+# is counted), so count closed connections directly. Whichever end closes a TCP connection first
+# keeps it in TIME-WAIT for 60 s (a close racing the server's may land on either end), so the
+# TIME-WAIT sockets of the server's port (either end) that are new after a cell are the connections
+# closed during it: at most CONNECTIONS + 1 (wrk's test connection at start-up, wrk.resolve's
+# wrk.connect, and its CONNECTIONS at exit; fewer if some end with a reset, responses still
+# arriving), more only if connections were closed and reopened during the cell.
+time_wait() { ss -Htan state time-wait "( sport = :$1 or dport = :$1 )" | awk '{ print $3, $4 }' | sort; }  # time_wait PORT
 
 # One wrk cell: CPU of the server before and after, wrk's RESULT line, a row in cells.tsv.
 wrk_cell() { # wrk_cell ROUND WORKLOAD SERVER SECONDS   (ROUND "warm" is not recorded)
@@ -330,7 +457,7 @@ wrk_cell() { # wrk_cell ROUND WORKLOAD SERVER SECONDS   (ROUND "warm" is not rec
         get1m) url=$base/bench/1m.bin script=get.lua args=(count=0) ;;
         range) url=$base/bench/1m.bin script=get.lua args=("range=bytes=0-65535") ;;
         put1m) url=$base/ script=put.lua args=(size=$MIB threads=$THREADS)
-            if [ "$server" = ours ] || [ "$server" = s3svc ]; then
+            if is_ours "$server"; then
                 $PY "$HERE/sign.py" urls "/${base##*/}/" "put/$cell" "$PUT_URLS" $MIB > "$URLS/$cell.txt"
                 args+=("urls=$URLS/$cell.txt")
             else
@@ -339,8 +466,10 @@ wrk_cell() { # wrk_cell ROUND WORKLOAD SERVER SECONDS   (ROUND "warm" is not rec
             fi ;;
     esac
     sync
-    local pids before after store_before= store_after=
+    local pids before after store_before= store_after= port tw_before closes   # closes: closed connections
     pids=$(server_pids "$server")
+    port=${base#http://127.0.0.1:} port=${port%%/*}
+    tw_before=$(time_wait "$port")
     before=$(cpu_ticks $pids)
     is_s3 "$server" && store_before=$(cpu_ticks "$S3P_PID")
     BENCH_WRK_DIR=$HERE/wrk wrk -t$THREADS -c$CONNECTIONS -d"${secs}s" --timeout 30s \
@@ -348,6 +477,7 @@ wrk_cell() { # wrk_cell ROUND WORKLOAD SERVER SECONDS   (ROUND "warm" is not rec
     settle $pids
     after=$(cpu_ticks $pids)
     is_s3 "$server" && store_after=$(cpu_ticks "$S3P_PID")
+    closes=$(comm -13 <(echo "$tw_before") <(time_wait "$port") | grep -c . || true)
     [ "$wl" = put1m ] && remove_uploads "$server"
     [ "$wl" = put1m ] && rm -f "$URLS/$cell.txt"
     local line; line=$(sed -n 's/^RESULT //p' "$out")
@@ -358,11 +488,12 @@ wrk_cell() { # wrk_cell ROUND WORKLOAD SERVER SECONDS   (ROUND "warm" is not rec
     local sent=0; [ "$wl" = put1m ] && sent=$((R[requests] * MIB))
     show_cell "$wl" "$round" "${LABEL[$server]}" "${R[requests]}" "$(awk -v d="${R[duration_us]}" 'BEGIN{print d/1e6}')" \
         $((au - bu)) $((as - bs)) "${R[statuses]}"
+    [ "$closes" -le $((CONNECTIONS + 1)) ] || echo "         $closes connections closed during the cell (wrk opened $((CONNECTIONS + 1))): reconnects"
     [[ $round == r[0-9]* ]] || return 0     # warm-up and profile cells are not recorded
-    printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t-\n' "$wl" "$server" "$round" \
+    printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t-\t%s\n' "$wl" "$server" "$round" \
         "${R[requests]}" "${R[duration_us]}" "${R[bytes]}" "$sent" $((au - bu)) $((as - bs)) \
         "${R[statuses]}" "${R[status_gt399]}" "${R[connect]}/${R[read]}/${R[write]}/${R[timeout]}" - \
-        "${R[p50_us]}" "${R[p99_us]}" "$(tick_delta "$store_before" "$store_after")" >> "$CELLS"
+        "${R[p50_us]}" "${R[p99_us]}" "$(tick_delta "$store_before" "$store_after")" "$closes" >> "$CELLS"
 }
 is_s3() { [ "$1" = s3svc ] || [ "$1" = s3direct ]; }
 tick_delta() { # tick_delta "U S" "U S" -> (u+s) after minus before, or "-" if not sampled
@@ -446,26 +577,41 @@ record_big() { # record_big WORKLOAD ROUND SERVER CODE SECONDS RECEIVED SENT BEF
     show_cell "$1" "$2" "${LABEL[$3]}" 1 "$5" $((au - bu)) $((as - bs)) "$4:1"
     [ "${10}" != - ] && echo "         RSS during the transfer: +$(( ${10%/*} / 1024 )) MiB over $(( ${10#*/} / 1024 )) MiB"
     [ "${12:--}" != - ] && echo "         heap (max used/young GCs/GC ms/used at start, KiB): ${12}"
-    printf '%s\t%s\t%s\t1\t%s\t%s\t%s\t%s\t%s\t%s\t0\t0/0/0/0\t%s\t-\t-\t%s\t%s\n' "$1" "$3" "$2" "$us" "$6" "$7" \
+    printf '%s\t%s\t%s\t1\t%s\t%s\t%s\t%s\t%s\t%s\t0\t0/0/0/0\t%s\t-\t-\t%s\t%s\t-\n' "$1" "$3" "$2" "$us" "$6" "$7" \
         $((au - bu)) $((as - bs)) "$4:1" "${10}" "${11:--}" "${12:--}" >> "$CELLS"
 }
 
 # ---------------------------------------------------------------------------------------------
-log "seeding identical files: nginx root, DefaultServlet docBase, our service (signed v1 PUT)"
+# Every file server that runs (nginx, /default and /upload always; /upload-fsync and Jetty when
+# selected) gets the same files; our WAR's instances by a signed v1 PUT each.
+FILE_SERVERS=(nginx default ours)
+selected fsync && FILE_SERVERS+=(fsync)
+selected jetty && FILE_SERVERS+=(jetty)
+log "seeding identical files: nginx root, DefaultServlet docBase, our WAR (signed v1 PUT): ${FILE_SERVERS[*]}"
 for f in 4k.bin 1m.bin; do
     cp "$DATA/$f" "$NGX_ROOT/dav/bench/$f"
     cp "$DATA/$f" "$DEFAULT_APP/bench/$f"
-    code=$(curl -sS -o /dev/null -w '%{http_code}' -T "$DATA/$f" -H 'Expect:' -H 'Content-Type: application/octet-stream' \
-        "$(put_url ours "bench/$f" "$(stat -c %s "$DATA/$f")")")
-    [ "$code" = 201 ] || die "seeding $f into our service: HTTP $code"
-done
-for server in "${SERVERS[@]}"; do
-    for f in 4k.bin 1m.bin; do
-        code=$(curl -sS -o "$WORK/check.bin" -w '%{http_code}' "${BASE[$server]}/bench/$f")
-        [ "$code" = 200 ] && cmp -s "$WORK/check.bin" "$DATA/$f" || die "GET $f from $server: HTTP $code or different bytes"
+    for server in "${FILE_SERVERS[@]}"; do
+        is_ours "$server" || continue
+        code=$(curl -sS -o /dev/null -w '%{http_code}' -T "$DATA/$f" -H 'Expect:' -H 'Content-Type: application/octet-stream' \
+            "$(put_url "$server" "bench/$f" "$(stat -c %s "$DATA/$f")")")
+        [ "$code" = 201 ] || die "seeding $f into ${LABEL[$server]}: HTTP $code"
     done
 done
-log "all three servers return the same bytes for 4k.bin and 1m.bin"
+for server in "${FILE_SERVERS[@]}"; do
+    for f in 4k.bin 1m.bin; do
+        code=$(curl -sS -o "$WORK/check.bin" -w '%{http_code}' "${BASE[$server]}/bench/$f")
+        [ "$code" = 200 ] && cmp -s "$WORK/check.bin" "$DATA/$f" || die "GET $f from ${LABEL[$server]}: HTTP $code or different bytes"
+    done
+done
+log "all ${#FILE_SERVERS[@]} file servers return the same bytes for 4k.bin and 1m.bin"
+if selected floor; then
+    # the floor's whole answer: 200, Content-Length: 0, no body
+    read -r code size < <(curl -sS -o "$WORK/check.bin" -D "$WORK/check.headers" -w '%{http_code} %{size_download}\n' "${BASE[floor]}/bench/4k.bin")
+    [ "$code" = 200 ] && [ "$size" = 0 ] && grep -qi '^content-length: 0' "$WORK/check.headers" \
+        || die "GET from ${LABEL[floor]}: HTTP $code, $size bytes (expected 200, Content-Length: 0)"
+    log "the floor answers 200 with Content-Length: 0; headers: $(tr -d '\r' < "$WORK/check.headers" | sed '1d;/^$/d' | cut -d: -f1 | paste -sd, -)"
+fi
 S3_SERVERS=(s3svc s3direct)
 if [ "$S3" != 0 ]; then
     for f in 4k.bin 1m.bin; do
@@ -488,14 +634,16 @@ probe_line() { # summarises one probe across the servers
     echo "$what: $*" >> "$NOTES"; log "probe: $what: $*"
 }
 mkdir -p "$DEFAULT_APP/probe"   # DefaultServlet does not create directories (see the last probe)
+PROBE_SERVERS=(nginx default ours)    # /upload-fsync is the same WAR as /upload: the same answers
+selected jetty && PROBE_SERVERS+=(jetty)
 answers=()
-for server in "${SERVERS[@]}"; do
+for server in "${PROBE_SERVERS[@]}"; do
     answers+=("${LABEL[$server]} $(curl -sS -o /dev/null -H 'Range: bytes=0-65535' \
         -w '%{http_code}, %{size_download} bytes' "${BASE[$server]}/bench/1m.bin")")
 done
 probe_line "GET Range: bytes=0-65535 of the 1 MiB file" "$(IFS=';'; echo "${answers[*]}" | sed 's/;/; /g')"
 answers=()
-for server in "${SERVERS[@]}"; do
+for server in "${PROBE_SERVERS[@]}"; do
     first=$(curl -sS -o /dev/null -w '%{http_code}' -T "$DATA/4k.bin" "$(put_url "$server" probe/twice.bin 4096)")
     second=$(curl -sS -o /dev/null -w '%{http_code}' -T "$DATA/1m.bin" "$(put_url "$server" probe/twice.bin $MIB)")
     size=$(curl -sS -o /dev/null -w '%{size_download}' "${BASE[$server]}/probe/twice.bin")
@@ -524,16 +672,26 @@ touch "$SEED_MARK"     # everything our service stores after this is benchmark d
 # ---------------------------------------------------------------------------------------------
 # The measurements. Per workload: an unmeasured warm-up of every server (JIT, page cache), then
 # ROUNDS rounds in which the servers take turns; even rounds run in reverse order, so no server
-# always follows the same one (page cache and writeback state drift within a run).
-round_order() { if [ $(($1 % 2)) = 1 ]; then echo nginx default ours; else echo ours default nginx; fi; }
+# always follows the same one (page cache and writeback state drift within a run). Only the servers
+# that have the row take part (measures: the floor only in get4k, fsync only in put1m). The put1m
+# warm-up is PUT_WARMUP: at a few hundred uploads per second C2 is still compiling the upload path
+# after WARMUP's 5 s (README "CPU per JVM thread during a PUT cell").
+round_order() { # round_order ROUND WORKLOAD: SERVERS in order (odd rounds) or reversed (even), those with the row
+    local i order=()
+    for ((i = 0; i < ${#SERVERS[@]}; i++)); do
+        if [ $(($1 % 2)) = 1 ]; then order+=("${SERVERS[i]}"); else order+=("${SERVERS[${#SERVERS[@]} - 1 - i]}"); fi
+    done
+    for i in "${order[@]}"; do if measures "$i" "$2"; then echo "$i"; fi; done
+}
 [ "$S3" = only ] && FS_WORKLOADS= || FS_WORKLOADS=$WORKLOADS
 for wl in $FS_WORKLOADS; do
     log "workload $wl"
-    if [ "$WARMUP" -gt 0 ]; then
-        for server in "${SERVERS[@]}"; do wrk_cell warm "$wl" "$server" "$WARMUP"; done
+    warm=$WARMUP; [ "$wl" = put1m ] && warm=$PUT_WARMUP
+    if [ "$warm" -gt 0 ]; then
+        for server in $(round_order 1 "$wl"); do wrk_cell warm "$wl" "$server" "$warm"; done
     fi
     for r in $(seq "$ROUNDS"); do
-        for server in $(round_order "$r"); do wrk_cell "r$r" "$wl" "$server" "$DURATION"; done
+        for server in $(round_order "$r" "$wl"); do wrk_cell "r$r" "$wl" "$server" "$DURATION"; done
     done
 done
 # Profile cells (PROFILE=1), after all measured rounds so they never change a reported figure:
@@ -541,9 +699,9 @@ done
 # JFR recording (jcmd JFR.start settings=profile) and one under `strace -c -f` (STRACE_SECONDS).
 # Output in PROFILE_OUT: *.jfr, jfr-top-*.txt (bench/jfr_top.py), strace-*.txt, and the wrk result
 # of each profile cell (requests, to divide syscall counts by).
-thread_ticks() { # "tid comm utime stime" for every thread of the Tomcat JVM
+thread_ticks() { # "tid comm utime stime" for every thread of the profiled JVM (PROF_PID)
     local t stat f
-    for t in /proc/"$TC_PID"/task/*; do
+    for t in /proc/"$PROF_PID"/task/*; do
         read -r stat < "$t/stat" 2>/dev/null || continue
         local comm=${stat#*(}; comm=${comm%)*}; stat=${stat##*) }
         read -r -a f <<< "$stat"
@@ -564,7 +722,8 @@ if [ "${PROFILE:-0}" = 1 ] && [ "$S3" != only ]; then
     command -v strace > /dev/null || ensure_packages strace
     for wl in ${PROFILE_WORKLOADS:-get4k put1m}; do
         for server in ${PROFILE_SERVERS:-ours default}; do
-            log "profile: $wl $server, CPU per JVM thread (/proc/$TC_PID/task/*/stat)"
+            PROF_PID=$TC_PID; [ "$server" = jetty ] && PROF_PID=$JETTY_PID   # the JVM that serves it
+            log "profile: $wl $server, CPU per JVM thread (/proc/$PROF_PID/task/*/stat)"
             thread_ticks > "$PROFILE_OUT/threads-before.tmp"
             wrk_cell threads "$wl" "$server" "$DURATION" | tee "$PROFILE_OUT/cell-threads-$wl-$server.txt"
             thread_ticks > "$PROFILE_OUT/threads-after.tmp"
@@ -574,14 +733,14 @@ if [ "${PROFILE:-0}" = 1 ] && [ "$S3" != only ]; then
                 > "$PROFILE_OUT/threads-$wl-$server.txt"
             rm -f "$PROFILE_OUT"/threads-*.tmp
             log "profile: $wl $server under JFR"
-            jcmd "$TC_PID" JFR.start name=prof settings=profile \
+            jcmd "$PROF_PID" JFR.start name=prof settings=profile \
                 filename="$PROFILE_OUT/$wl-$server.jfr" > "$PROFILE_OUT/jcmd-$wl-$server.log" 2>&1
             wrk_cell jfr "$wl" "$server" "$DURATION" | tee "$PROFILE_OUT/cell-jfr-$wl-$server.txt"
-            jcmd "$TC_PID" JFR.stop name=prof >> "$PROFILE_OUT/jcmd-$wl-$server.log" 2>&1
+            jcmd "$PROF_PID" JFR.stop name=prof >> "$PROFILE_OUT/jcmd-$wl-$server.log" 2>&1
             sed -n 's/^RESULT //p' "$RAW/$wl-jfr-$server.txt" >> "$PROFILE_OUT/cell-jfr-$wl-$server.txt"
             $PY "$HERE/jfr_top.py" "$PROFILE_OUT/$wl-$server.jfr" > "$PROFILE_OUT/jfr-top-$wl-$server.txt" 2>&1 || true
             log "profile: $wl $server under strace -c -f (${STRACE_SECONDS:-5} s)"
-            strace -c -f -p "$TC_PID" -o "$PROFILE_OUT/strace-$wl-$server.txt" 2> "$PROFILE_OUT/strace-$wl-$server.log" &
+            strace -c -f -p "$PROF_PID" -o "$PROFILE_OUT/strace-$wl-$server.txt" 2> "$PROFILE_OUT/strace-$wl-$server.log" &
             STRACE_PID=$!
             sleep 1   # attaching to every JVM thread takes a moment
             wrk_cell strace "$wl" "$server" "${STRACE_SECONDS:-5}" | tee "$PROFILE_OUT/cell-strace-$wl-$server.txt"
@@ -593,7 +752,7 @@ fi
 if [ "$BIG" = 1 ] && [ "$S3" != only ]; then
     log "workload: one $BIG_MIB MiB PUT and GET per server per round"
     for r in $(seq "$ROUNDS"); do
-        for server in $(round_order "$r"); do big_cells "r$r" "$server"; done
+        for server in $(round_order "$r" putbig); do big_cells "r$r" "$server"; done
     done
 fi
 # S3 rows: the same workloads, our service on S3 against S3Proxy directly, alternating the same way.
@@ -601,8 +760,9 @@ s3_round_order() { if [ $(($1 % 2)) = 1 ]; then echo s3svc s3direct; else echo s
 if [ "$S3" != 0 ]; then
     for wl in $WORKLOADS; do
         log "S3 workload $wl"
-        if [ "$WARMUP" -gt 0 ]; then
-            for server in "${S3_SERVERS[@]}"; do wrk_cell warm "$wl" "$server" "$WARMUP"; done
+        warm=$WARMUP; [ "$wl" = put1m ] && warm=$PUT_WARMUP
+        if [ "$warm" -gt 0 ]; then
+            for server in "${S3_SERVERS[@]}"; do wrk_cell warm "$wl" "$server" "$warm"; done
         fi
         for r in $(seq "$ROUNDS"); do
             for server in $(s3_round_order "$r"); do wrk_cell "r$r" "$wl" "$server" "$DURATION"; done
@@ -626,13 +786,19 @@ NGX_WORKERS=$(pgrep -P "$NGX_PID" | wc -l)
         "$(lscpu | sed -n 's/^Model name: *//p' | head -1)" "$(nproc)" "$(free -m | awk '/^Mem:/ {print $2}')" \
         "$(uname -r)" "$(df -T "$WORK" | awk 'NR == 2 {print $2}')"
     printf 'our WAR\t%s\n' "$WAR_DESC"
-    printf 'httpupload.fsync\t**%s** (nginx dav and DefaultServlet never fsync)\n' "$FSYNC"
+    printf 'httpupload.fsync\t**%s** for ours (/upload) and ours on Jetty (nginx dav and DefaultServlet never fsync)%s\n' "$FSYNC" \
+        "$(selected fsync && echo '; **true** for "ours, fsync on" (/upload-fsync in the same Tomcat, own storage dir; PUT 1 MiB only)')"
+    printf 'servers\t%s (odd rounds in this order, even rounds reversed)\n' \
+        "$(for server in "${SERVERS[@]}"; do printf '%s → ' "${LABEL[$server]}"; done | sed 's/ → $//')"
     printf 'nginx\t%s (Debian), worker_processes auto = %s workers, sendfile on, tcp_nopush on, access_log off\n' \
         "$(dpkg-query -W -f='${Version}' nginx)" "$NGX_WORKERS"
     printf 'Tomcat\t%s (Debian tomcat10), NIO connector, sendfile default (on), maxKeepAliveRequests -1, no access log; JVM %s; %s\n' \
         "$(dpkg-query -W -f='${Version}' tomcat10)" "$(sed -n 's/.*JVM Version: *//p' "$CATALINA_BASE/logs/catalina.out" | head -1)" "$JVM_OPTS"
-    printf 'client\twrk %s, -t%s -c%s, %s s per cell after %s s warm-up per server, %s rounds; curl %s for the %s MiB transfers\n' \
-        "$(dpkg-query -W -f='${Version}' wrk)" "$THREADS" "$CONNECTIONS" "$DURATION" "$WARMUP" "$ROUNDS" \
+    selected floor && printf 'floor\t/floor in the same Tomcat: bench/floor/EmptyServlet.java mapped to /* (200, Content-Length: 0, no body); GET 4 KiB only\n'
+    selected jetty && printf 'Jetty\t%s, embedded by dev/JettyWarServer in its own JVM (%s; %s): ee10 WebAppContext at /upload with the default descriptor and the same context parameters as /upload, default thread pool and HttpConfiguration except sendServerVersion=false and README.md'"'"'s three Jetty settings, no request log\n' \
+        "$JETTY_VERSION" "$(readlink -f "/proc/$JETTY_PID/exe")$([ "$(readlink -f "/proc/$JETTY_PID/exe")" = "$(readlink -f "/proc/$TC_PID/exe")" ] && echo ', the same java as Tomcat')" "$JVM_OPTS"
+    printf 'client\twrk %s, -t%s -c%s, %s s per cell after %s s warm-up per server (PUT 1 MiB: %s s), %s rounds; curl %s for the %s MiB transfers\n' \
+        "$(dpkg-query -W -f='${Version}' wrk)" "$THREADS" "$CONNECTIONS" "$DURATION" "$WARMUP" "$PUT_WARMUP" "$ROUNDS" \
         "$(curl --version | awk 'NR == 1 {print $2}')" "$BIG_MIB"
     [ "$S3" != 0 ] && printf 'S3\tS3Proxy %s (filesystem-nio2, authorization=none) on the same disk, JVM %s; our WAR at /upload-s3 with httpupload.storage=s3, prefix svc/\n' \
         "$(basename "$S3PROXY_JAR")" "$S3PROXY_OPTS"
