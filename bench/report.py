@@ -21,7 +21,7 @@ clock ticks (1/CLK_TCK s), so one tick is the resolution of every CPU figure.
 import csv
 import sys
 
-SERVERS = ["nginx", "default", "floor", "ours", "jetty", "fsync"]  # file-system rows, in table order
+SERVERS = ["nginx", "default", "floor", "ours", "base", "jetty", "fsync"]  # file-system rows, in table order
 SERVER_LABEL = {
     "nginx": "nginx (dav, sendfile)",
     "default": "Tomcat DefaultServlet",
@@ -29,6 +29,7 @@ SERVER_LABEL = {
     "ours": "http-upload-servlet",
     "jetty": "http-upload-servlet on Jetty",
     "fsync": "http-upload-servlet, fsync on",
+    "base": "http-upload-servlet, earlier build (BASE_WAR)",
     "s3svc": "http-upload-servlet on S3 (Tomcat + S3Proxy)",
     "s3direct": "S3Proxy direct",
 }
@@ -220,6 +221,7 @@ def ratio_to(c, ref):
 
 # Summary columns: (server, heading). "fsync" has no column: it is a row of its own under PUT 1 MiB.
 SUMMARY_COLUMNS = [("nginx", "nginx"), ("default", "DefaultServlet"), ("ours", "ours (Tomcat)"),
+                   ("base", "ours, earlier build (Tomcat)"),
                    ("jetty", "ours on Jetty"), ("floor", "empty servlet (Tomcat floor)")]
 
 
@@ -252,6 +254,8 @@ def summary_section(w, by_key, best, big_mib):
             parts.append(f"{ratio_to(c, best[(wl, 'nginx')])} nginx")
         if (wl.startswith("get") or wl == "range") and server not in ("nginx", "default") and (wl, "default") in best:
             parts.append(f"{ratio_to(c, best[(wl, 'default')])} DS")
+        if server == "ours" and (wl, "base") in best:
+            parts.append(f"{ratio_to(c, best[(wl, 'base')])} earlier build")
         parts.extend(extra)
         rounds = by_key[(wl, server)]
         if len(rounds) > 1:

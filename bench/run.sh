@@ -9,11 +9,15 @@
 # Environment (all optional):
 #   WAR=path.war     the WAR to measure; default: clone this repository's committed HEAD into the
 #                    temp dir and build it there (never touches the working tree or its target/)
+#   BASE_WAR=path.war  an earlier build of our WAR, measured as the server "base" (/upload-base in
+#                    the same Tomcat, own storage dir, the settings of /upload): before and after
+#                    from one run. BASE_LABEL names it in the report (default: its file name).
 #   FSYNC=false      httpupload.fsync for our service at /upload and on Jetty (true|false). nginx
 #                    and DefaultServlet never fsync, so false is the like-for-like setting; the
 #                    "fsync" server (/upload-fsync) always has true.
 #   SERVERS="nginx default floor ours fsync jetty"   which servers to measure, in the order of odd
-#                    rounds (even rounds reverse it). floor runs get4k only, fsync put1m only.
+#                    rounds (even rounds reverse it). floor runs get4k only, fsync put1m only; "base"
+#                    (every row) is added to the default list when BASE_WAR is set.
 #   WORKLOADS="get4k get1m range put1m"              which wrk rows to measure
 #   DURATION=10      seconds per wrk cell      WARMUP=5   seconds of unmeasured warm-up per server
 #   PUT_WARMUP=30    the same for the put1m row (C2 compiles the upload path for tens of seconds)
@@ -61,8 +65,9 @@ THREADS=2 CONNECTIONS=8                # wrk -t2 -c8 for every cell: the issue's
 # empty servlet in the same Tomcat), ours (/upload), fsync (/upload-fsync: our WAR with fsync on),
 # jetty (our WAR on Jetty 12). nginx and Tomcat with /default and /upload always start (seeding and
 # probes use them); floor, fsync and jetty only when listed.
-ALL_SERVERS="nginx default floor ours fsync jetty"
-read -r -a SERVERS <<< "${SERVERS:-$ALL_SERVERS}"
+ALL_SERVERS="nginx default floor ours fsync jetty base"
+DEFAULT_SERVERS="nginx default floor ours fsync jetty${BASE_WAR:+ base}"
+read -r -a SERVERS <<< "${SERVERS:-$DEFAULT_SERVERS}"
 MIB=1048576
 
 case $FSYNC in true|false) ;; *) die "FSYNC must be true or false, not '$FSYNC'" ;; esac
@@ -78,6 +83,10 @@ for server in "${SERVERS[@]}"; do
     [[ " $ALL_SERVERS " == *" $server "* ]] || die "SERVERS: unknown server '$server' (known: $ALL_SERVERS)"
 done
 [ ${#SERVERS[@]} -ge 1 ] || die "SERVERS is empty"
+if [[ " ${SERVERS[*]} " == *" base "* ]]; then
+    [ -f "${BASE_WAR:-}" ] || die "SERVERS has base: BASE_WAR must name an existing WAR, not '${BASE_WAR:-}'"
+    BASE_WAR=$(readlink -f "$BASE_WAR") BASE_LABEL=${BASE_LABEL:-$(basename "$BASE_WAR" .war)}
+fi
 selected() { [[ " ${SERVERS[*]} " == *" $1 "* ]]; }
 measures() { # measures SERVER WORKLOAD: whether that server has that row (putbig/getbig: the large transfers)
     case $1:$2 in
@@ -261,6 +270,21 @@ if selected fsync; then
 EOF
 fi
 
+# /upload-base: an earlier build of our WAR (BASE_WAR), with /upload's settings and its own storage.
+BASE_STORE=$WORK/storage-base
+if selected base; then
+    mkdir -p "$BASE_STORE"
+    cp "$BASE_WAR" "$WORK/upload-base.war"
+    cat > "$CATALINA_BASE/conf/Catalina/localhost/upload-base.xml" <<EOF
+<Context docBase="$WORK/upload-base.war">
+  <Parameter name="httpupload.secret" value="$SECRET" override="false"/>
+  <Parameter name="httpupload.storageDir" value="$BASE_STORE" override="false"/>
+  <Parameter name="httpupload.fsync" value="$FSYNC" override="false"/>
+  <Parameter name="httpupload.maxFileSize" value="1073741824" override="false"/>
+</Context>
+EOF
+fi
+
 # S3: a private S3Proxy (filesystem-nio2 backend under $WORK/s3, a bucket is a directory) started
 # as the test suite starts it (testsupport/S3ProxyServer.java), but with authorization=none so that
 # wrk and curl can GET/PUT http://127.0.0.1:PORT/bucket/key unsigned for the direct rows; the
@@ -358,12 +382,14 @@ declare -A BASE=(
     [ours]="http://127.0.0.1:$TC_PORT/upload"
     [floor]="http://127.0.0.1:$TC_PORT/floor"
     [fsync]="http://127.0.0.1:$TC_PORT/upload-fsync"
+    [base]="http://127.0.0.1:$TC_PORT/upload-base"
     [jetty]="http://127.0.0.1:${JETTY_PORT:-0}/upload"
     [s3svc]="http://127.0.0.1:$TC_PORT/upload-s3"
     [s3direct]="http://127.0.0.1:$S3P_PORT/$S3_BUCKET/direct"
 )
 declare -A LABEL=([nginx]=nginx [default]=DefaultServlet [ours]=ours [s3svc]="ours on S3" [s3direct]="S3Proxy direct"
-    [floor]="empty servlet (Tomcat floor)" [fsync]="ours, fsync on" [jetty]="ours on Jetty")
+    [floor]="empty servlet (Tomcat floor)" [fsync]="ours, fsync on" [jetty]="ours on Jetty"
+    [base]="ours @ ${BASE_LABEL:-base}")
 
 # ---------------------------------------------------------------------------------------------
 # Measuring helpers.
@@ -373,7 +399,7 @@ server_pids() { # the processes whose CPU is the server's: nginx master + worker
         s3svc) echo "$TC_PID" "$S3P_PID" ;;    # the service's cost includes the store's
         s3direct) echo "$S3P_PID" ;;
         jetty) echo "$JETTY_PID" ;;
-        *) echo "$TC_PID" ;;        # default, floor, ours, fsync: contexts of the one Tomcat JVM
+        *) echo "$TC_PID" ;;        # default, floor, ours, fsync, base: contexts of the one Tomcat JVM
     esac
 }
 cpu_ticks() { # cpu_ticks PID... -> "utime stime" summed, clock ticks (fields 14, 15 of /proc/PID/stat)
@@ -400,7 +426,7 @@ settle() { # settle PID...
     done
 }
 # PUT URL for our service: signed with a v1 token for the exact Content-Length.
-is_ours() { case $1 in ours|fsync|jetty|s3svc) return 0 ;; *) return 1 ;; esac; }  # our WAR: PUTs need a token
+is_ours() { case $1 in ours|fsync|jetty|base|s3svc) return 0 ;; *) return 1 ;; esac; }  # our WAR: PUTs need a token
 put_url() { # put_url SERVER SLOT_PATH SIZE
     if is_ours "$1"; then echo "${BASE[$1]}/$2?v=$(sign "$2" "$3")"; else echo "${BASE[$1]}/$2"; fi
 }
@@ -414,6 +440,7 @@ remove_uploads() { # remove_uploads SERVER
         # Whatever the store's layout: every file newer than the seeds is benchmark data.
         ours) find "$STORE" -type f -newer "$SEED_MARK" -delete ;;
         fsync) find "$FSYNC_STORE" -type f -newer "$SEED_MARK" -delete ;;
+        base) find "$BASE_STORE" -type f -newer "$SEED_MARK" -delete ;;
         jetty) find "$JETTY_STORE" -type f -newer "$SEED_MARK" -delete ;;
         # S3Proxy's filesystem-nio2 keeps one file per object and reads the disk on every
         # request, so objects can be removed behind its back (nothing reads them again).
@@ -587,6 +614,7 @@ record_big() { # record_big WORKLOAD ROUND SERVER CODE SECONDS RECEIVED SENT BEF
 FILE_SERVERS=(nginx default ours)
 selected fsync && FILE_SERVERS+=(fsync)
 selected jetty && FILE_SERVERS+=(jetty)
+selected base && FILE_SERVERS+=(base)
 log "seeding identical files: nginx root, DefaultServlet docBase, our WAR (signed v1 PUT): ${FILE_SERVERS[*]}"
 for f in 4k.bin 1m.bin; do
     cp "$DATA/$f" "$NGX_ROOT/dav/bench/$f"
@@ -794,6 +822,8 @@ NGX_WORKERS=$(pgrep -P "$NGX_PID" | wc -l)
         "$(dpkg-query -W -f='${Version}' nginx)" "$NGX_WORKERS"
     printf 'Tomcat\t%s (Debian tomcat10), NIO connector, sendfile default (on), maxKeepAliveRequests -1, no access log; JVM %s; %s\n' \
         "$(dpkg-query -W -f='${Version}' tomcat10)" "$(sed -n 's/.*JVM Version: *//p' "$CATALINA_BASE/logs/catalina.out" | head -1)" "$JVM_OPTS"
+    selected base && printf 'base\t"%s": %s (sha256 %s) at /upload-base in the same Tomcat, the settings of /upload, own storage dir\n' \
+        "$BASE_LABEL" "$BASE_WAR" "$(sha256sum "$BASE_WAR" | cut -c1-12)"
     selected floor && printf 'floor\t/floor in the same Tomcat: bench/floor/EmptyServlet.java mapped to /* (200, Content-Length: 0, no body); GET 4 KiB only\n'
     selected jetty && printf 'Jetty\t%s, embedded by dev/JettyWarServer in its own JVM (%s; %s): ee10 WebAppContext at /upload with the default descriptor and the same context parameters as /upload, default thread pool and HttpConfiguration except sendServerVersion=false and README.md'"'"'s three Jetty settings, no request log\n' \
         "$JETTY_VERSION" "$(readlink -f "/proc/$JETTY_PID/exe")$([ "$(readlink -f "/proc/$JETTY_PID/exe")" = "$(readlink -f "/proc/$TC_PID/exe")" ] && echo ', the same java as Tomcat')" "$JVM_OPTS"
