@@ -137,7 +137,7 @@ final class LocalLayout {
             failure = e;
             throw e;
         } finally {
-            Cleanup.delete(probe, failure); // only ours: CREATE_NEW failed before anything else could
+            Cleanup.delete(probe, failure); // a random name: nothing but this probe is ever there
         }
     }
 
