@@ -100,6 +100,12 @@ public final class CachingStorage implements Storage {
         return result;
     }
 
+    /** Always the backing storage's: a cache hit proves nothing about it. */
+    @Override
+    public StorageHealth checkHealth() {
+        return storage.checkHealth();
+    }
+
     @Override
     public void close() throws IOException {
         entries.clear();

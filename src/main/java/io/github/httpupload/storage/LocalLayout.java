@@ -2,9 +2,11 @@ package io.github.httpupload.storage;
 
 import java.io.IOException;
 import java.lang.System.Logger.Level;
+import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -12,6 +14,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.UUID;
@@ -99,6 +102,42 @@ final class LocalLayout {
         } finally {
             Cleanup.delete(probeLink, null);
             Cleanup.delete(probe, null);
+        }
+    }
+
+    /**
+     * Proves {@code tmp/} writable and readable now: a few bytes written to a new probe file, read
+     * back and compared, and the file deleted, also on failure. Only {@code tmp/}: no lookup, listing
+     * or sweep looks there, and a probe a crash leaves behind is named like an unfinished upload,
+     * so the next start deletes it. Locked while it exists, like an upload, so that another instance
+     * starting on this directory does not delete it under the probe.
+     */
+    void probeTemporaryArea() throws IOException {
+        if (isLink(tmp)) {
+            throw new IOException("a storage directory was replaced by a symbolic link: " + tmp);
+        }
+        Path probe = tmp.resolve("probe-" + UUID.randomUUID() + TEMP_SUFFIX);
+        byte[] written = probe.getFileName().toString().getBytes(StandardCharsets.US_ASCII);
+        Throwable failure = null;
+        try (FileChannel channel = FileChannel.open(probe, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE,
+                StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS)) {
+            channel.lock(); // released when the channel closes
+            ByteBuffer out = ByteBuffer.wrap(written);
+            while (out.hasRemaining()) {
+                channel.write(out, out.position());
+            }
+            ByteBuffer read = ByteBuffer.allocate(written.length + 1);
+            while (read.hasRemaining() && channel.read(read, read.position()) >= 0) {
+                // until the buffer is full or the file ends
+            }
+            if (!Arrays.equals(written, 0, written.length, read.array(), 0, read.position())) {
+                throw new IOException("the probe file " + probe + " read back other bytes than were written");
+            }
+        } catch (IOException | RuntimeException | Error e) {
+            failure = e;
+            throw e;
+        } finally {
+            Cleanup.delete(probe, failure); // a random name: nothing but this probe is ever there
         }
     }
 

@@ -246,6 +246,17 @@ public final class LocalStorage implements Storage {
         }
     }
 
+    /** A probe file written, read back and deleted in {@code tmp/} ({@link LocalLayout#probeTemporaryArea}). */
+    @Override
+    public StorageHealth checkHealth() {
+        try {
+            layout.probeTemporaryArea();
+            return StorageHealth.HEALTHY;
+        } catch (IOException | RuntimeException e) {
+            return StorageHealth.unhealthy(StorageHealth.State.NOT_WRITABLE, e);
+        }
+    }
+
     /** How many bytes the stored files take, headers included, as far as this store knows. */
     public long storedBytes() {
         return quota.stored();

@@ -45,6 +45,13 @@ public interface Storage extends AutoCloseable {
      */
     SweepResult sweep() throws IOException;
 
+    /**
+     * Proves, with the cheapest real call, that the storage can be used now: never throws, a
+     * failure is the answer. Leaves nothing behind that any lookup, listing or sweep could see.
+     * Each call costs a storage operation: callers rate-limit it ({@link HealthCheck}).
+     */
+    StorageHealth checkHealth();
+
     @Override
     void close() throws IOException;
 

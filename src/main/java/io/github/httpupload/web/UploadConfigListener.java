@@ -18,7 +18,7 @@ import java.util.Optional;
 /**
  * The one owner of the webapp's storage: opens it (and starts its {@link Sweeper}) when the webapp
  * starts, from context parameters (a {@code context.xml} {@code <Parameter>}), shares it with
- * {@link UploadServlet} as the context attribute {@link #STORAGE_ATTRIBUTE}, and stops the sweeper
+ * {@link UploadServlet} (and {@link HealthServlet}) as the context attribute {@link #STORAGE_ATTRIBUTE}, and stops the sweeper
  * and closes the storage when the webapp stops. Also checks the servlet's own settings, so that any
  * configuration problem fails the deployment: a listener is the one place where an exception stops
  * the webapp on every container (Tomcat only marks a failing servlet unavailable). The filters need

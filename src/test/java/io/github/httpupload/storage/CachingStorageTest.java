@@ -340,6 +340,11 @@ class CachingStorageTest {
         }
 
         @Override
+        public StorageHealth checkHealth() {
+            return storage.checkHealth();
+        }
+
+        @Override
         public void close() throws IOException {
             storage.close();
         }

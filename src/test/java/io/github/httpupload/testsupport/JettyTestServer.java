@@ -1,5 +1,6 @@
 package io.github.httpupload.testsupport;
 
+import io.github.httpupload.web.HealthServlet;
 import io.github.httpupload.web.HmacAuthFilter;
 import io.github.httpupload.web.UploadConfigListener;
 import io.github.httpupload.web.UploadCorsFilter;
@@ -67,6 +68,7 @@ public final class JettyTestServer implements TestServer {
         }
         ServletHolder servlet = context.addServlet(UploadServlet.class, "/*");
         servlet.setInitOrder(1);
+        context.addServlet(HealthServlet.class, "/healthz");
         server.setHandler(context);
         Exception startFailure = null;
         try {

@@ -1,5 +1,6 @@
 package io.github.httpupload.testsupport;
 
+import io.github.httpupload.web.HealthServlet;
 import io.github.httpupload.web.HmacAuthFilter;
 import io.github.httpupload.web.UploadConfigListener;
 import io.github.httpupload.web.UploadCorsFilter;
@@ -102,6 +103,8 @@ public final class TomcatTestServer implements TestServer {
         Wrapper servlet = Tomcat.addServlet(context, "UploadServlet", UploadServlet.class.getName());
         servlet.setLoadOnStartup(1);
         context.addServletMappingDecoded("/*", "UploadServlet");
+        Tomcat.addServlet(context, "HealthServlet", HealthServlet.class.getName());
+        context.addServletMappingDecoded("/healthz", "HealthServlet");
         tomcat.getHost().addChild(context);
         return context;
     }

@@ -10,6 +10,7 @@ import io.github.httpupload.storage.FileTooLargeException;
 import io.github.httpupload.storage.Lookup;
 import io.github.httpupload.storage.NewFile;
 import io.github.httpupload.storage.Storage;
+import io.github.httpupload.storage.StorageHealth;
 import io.github.httpupload.storage.StorageKey;
 import io.github.httpupload.storage.StorageSettings;
 import io.github.httpupload.storage.StorageUnavailableException;
@@ -289,6 +290,22 @@ public final class S3Storage implements Storage {
             }
         }
         return purged;
+    }
+
+    /**
+     * A HeadBucket: the cheapest call that proves the store answers and accepts the credentials
+     * for the bucket. (Writing is not probed: it would leave objects to clean up on every check.)
+     */
+    @Override
+    public StorageHealth checkHealth() {
+        try {
+            s3.headBucket(b -> b.bucket(bucket));
+            return StorageHealth.HEALTHY;
+        } catch (S3Exception e) {
+            return StorageHealth.unhealthy(StorageHealth.State.FAILING, e);
+        } catch (RuntimeException e) { // SdkClientException: no answer (refused, timed out, unknown host)
+            return StorageHealth.unhealthy(StorageHealth.State.UNREACHABLE, e);
+        }
     }
 
     /** Streams content bytes {@code start} to {@code end} (exclusive) of the object {@code key} as it was at {@code eTag}. */
