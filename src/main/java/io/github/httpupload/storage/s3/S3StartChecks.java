@@ -63,7 +63,7 @@ final class S3StartChecks {
         String refusal = "Invalid configuration parameter [" + S3_ENDPOINT + "] value [" + settings.endpointName()
                 + "]: the store ";
         String consequence = "; without it an upload could replace another user's file. Use a store whose PutObject"
-                + " honours If-None-Match (AWS S3, Ceph RGW, SeaweedFS; see the README)";
+                + " honours If-None-Match (AWS S3, Ceph RGW, SeaweedFS; see docs/s3.md)";
         try {
             if (!put(s3, settings, key)) {
                 throw new ConfigException(refusal + "refused a conditional write (If-None-Match: *) of a new object"
