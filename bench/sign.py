@@ -1,5 +1,5 @@
 #!/usr/bin/python3
-"""Signed PUT URLs for the benchmark (PROTOCOL.md section 3, protocol v1).
+"""Signed PUT URLs for the benchmark (docs/protocol.md, section "Query-string tokens", protocol v1).
 
 token = lowercase hex of HMAC-SHA256(key = secret as UTF-8, message = "<slot path> <Content-Length>")
 

@@ -12,11 +12,11 @@ import java.time.Instant;
 import java.util.Date;
 
 /**
- * Verifies the Bearer JWT of Prosody's {@code mod_http_file_share} in external mode (PROTOCOL.md
- * §4): HS256 only, signed with the shared secret, for exactly this slot, file name and size.
- * nimbus-jose-jwt parses header and claims; the signature is checked with our own keyed
- * {@link HmacTokenVerifier}, because nimbus refuses HMAC keys shorter than 256 bits and XMPP
- * servers' secrets often are.
+ * Verifies the Bearer JWT of Prosody's {@code mod_http_file_share} in external mode
+ * (docs/protocol.md#bearer-tokens): HS256 only, signed with the shared secret, for exactly this
+ * slot, file name and size. nimbus-jose-jwt parses header and claims; the signature is checked
+ * with our own keyed {@link HmacTokenVerifier}, because nimbus refuses HMAC keys shorter than
+ * 256 bits and XMPP servers' secrets often are.
  */
 public final class BearerTokenVerifier {
 

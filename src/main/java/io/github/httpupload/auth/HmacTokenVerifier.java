@@ -13,11 +13,11 @@ import java.util.List;
 
 /**
  * Signs and verifies HMAC-SHA256 with the shared secret: the query tokens {@code v}, {@code v2}
- * and {@code token} (PROTOCOL.md §3), Metronome's delete token (§5), and the signature of a
- * Bearer JWT (§4). During a secret rotation there are two keys: a signature by either is valid;
- * {@link #sign} uses the first (the current one). Thread-safe: each keyed {@link Mac} is prepared
- * once and cloned per call, because a {@code Mac} is not thread-safe and keying one costs more
- * than cloning it.
+ * and {@code token}, Metronome's delete token, and the signature of a Bearer JWT
+ * (docs/protocol.md#keys-encoding-and-comparison). During a secret rotation there are two keys:
+ * a signature by either is valid; {@link #sign} uses the first (the current one). Thread-safe:
+ * each keyed {@link Mac} is prepared once and cloned per call, because a {@code Mac} is not
+ * thread-safe and keying one costs more than cloning it.
  */
 public final class HmacTokenVerifier {
 
@@ -71,7 +71,7 @@ public final class HmacTokenVerifier {
     }
 
     /**
-     * Metronome's delete token message (PROTOCOL.md §5): {@code path \0 deleteSecret}, signed with
+     * Metronome's delete token message (docs/protocol.md#delete-tokens): {@code path \0 deleteSecret}, signed with
      * the shared secret, so a delete token cannot be derived from an upload token.
      */
     public static byte[] deleteMessage(SlotPath path, String deleteSecret) {

@@ -7,7 +7,7 @@ import java.util.Locale;
  * The upload authorization protocols, by the name accepted in {@code httpupload.protocols}. The
  * query-string tokens come in the order of preference used when a request carries several:
  * {@code v2} beats {@code token} beats {@code v}; their name is also their query parameter.
- * {@code bearer} is Prosody's JWT in the {@code Authorization} header (PROTOCOL.md §4).
+ * {@code bearer} is Prosody's JWT in the {@code Authorization} header (docs/protocol.md#bearer-tokens).
  */
 public enum TokenProtocol {
     V2("v2"),

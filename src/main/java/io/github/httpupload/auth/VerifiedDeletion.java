@@ -1,7 +1,7 @@
 package io.github.httpupload.auth;
 
 /**
- * What {@code HmacAuthFilter} proved about a DELETE request (Metronome, PROTOCOL.md §5): the
+ * What {@code HmacAuthFilter} proved about a DELETE request (Metronome, docs/protocol.md#delete-tokens): the
  * XMPP server signed the deletion of {@code path}. Handed downstream as the request attribute
  * {@value #ATTRIBUTE}.
  */

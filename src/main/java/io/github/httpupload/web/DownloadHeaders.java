@@ -11,7 +11,7 @@ import java.util.Optional;
 import java.util.Locale;
 
 /**
- * The headers every download carries (PROTOCOL.md §7): validators and caching for files that never
+ * The headers every download carries (docs/http.md#downloads): validators and caching for files that never
  * change, a Content-Disposition that shows media and plain text inline and offers everything else
  * as an attachment under its original name, and headers that stop a browser from running or
  * framing what users uploaded.

@@ -22,12 +22,14 @@ import java.time.Clock;
 
 /**
  * Admits a PUT only when it carries a valid XEP-0363 upload token for exactly this path, length
- * and content type — {@code v}, {@code v2} or {@code token} in the query string (PROTOCOL.md §3) or
- * Prosody's Bearer JWT (§4) — and hands what it verified downstream as the request attribute
- * {@value VerifiedUpload#ATTRIBUTE}. When {@code httpupload.deleteSecret} is set, a DELETE is admitted
- * only with Metronome's delete token (§5), as {@value VerifiedDeletion#ATTRIBUTE}. Every refusal
- * happens before a byte of the body is read. Other methods pass through untouched, so the filter
- * can guard any servlet, not only {@link UploadServlet}.
+ * and content type — {@code v}, {@code v2} or {@code token} in the query string
+ * (docs/protocol.md#query-string-tokens-v-v2-and-token) or Prosody's Bearer JWT
+ * (docs/protocol.md#bearer-tokens) — and hands what it verified downstream as the request
+ * attribute {@value VerifiedUpload#ATTRIBUTE}. When {@code httpupload.deleteSecret} is set, a
+ * DELETE is admitted only with Metronome's delete token (docs/protocol.md#delete-tokens), as
+ * {@value VerifiedDeletion#ATTRIBUTE}. Every refusal happens before a byte of the body is read.
+ * Other methods pass through untouched, so the filter can guard any servlet, not only
+ * {@link UploadServlet}.
  */
 public class HmacAuthFilter extends HttpFilter {
 
@@ -128,7 +130,8 @@ public class HmacAuthFilter extends HttpFilter {
             if (bearer) {
                 response.setHeader("WWW-Authenticate", "Bearer");
             }
-            // Prosody's own answer where Bearer is all there is; PROTOCOL.md §3's where tokens may be in the query.
+            // Prosody's own answer where Bearer is all there is; 403 where tokens may be in the query
+            // (docs/protocol.md#which-token-counts).
             boolean bearerOnly = bearer && config.protocols().size() == 1;
             return refuse(request, response, bearerOnly ? HttpServletResponse.SC_UNAUTHORIZED : HttpServletResponse.SC_FORBIDDEN,
                     "Missing upload token");
@@ -146,7 +149,7 @@ public class HmacAuthFilter extends HttpFilter {
         return new VerifiedUpload(path, length, signedType, protocol);
     }
 
-    /** Prosody's answers (PROTOCOL.md §4): 401 invalid, 410 expired, 400 other slot, 413 other size. */
+    /** Prosody's answers: 401 invalid, 410 expired, 400 other slot, 413 other size (docs/protocol.md#how-it-is-checked). */
     private VerifiedUpload verifyBearer(HttpServletRequest request, HttpServletResponse response, String authorization,
                                         SlotPath path, long length) throws IOException {
         try {
@@ -166,7 +169,7 @@ public class HmacAuthFilter extends HttpFilter {
         }
     }
 
-    /** Metronome's DELETE (PROTOCOL.md §5): {@code ?token=} HMAC of {@code path \0 deleteSecret}. */
+    /** Metronome's DELETE (docs/protocol.md#delete-tokens): {@code ?token=} HMAC of {@code path \0 deleteSecret}. */
     private VerifiedDeletion verifyDeletion(HttpServletRequest request, HttpServletResponse response) throws IOException {
         SlotPath path;
         try {

@@ -12,7 +12,7 @@ import java.io.IOException;
 import java.util.Set;
 
 /**
- * CORS for browser-based XMPP clients (Converse.js, Movim, JSXC; PROTOCOL.md §8). Map it before
+ * CORS for browser-based XMPP clients (Converse.js, Movim, JSXC; docs/http.md#cors). Map it before
  * {@link HmacAuthFilter}: it answers preflights without authentication and puts the CORS headers
  * on every response before anything else runs, so refusals (403, 409, 411, 413) carry them too and
  * the browser shows the real error instead of a CORS failure.

@@ -1,74 +1,99 @@
 package io.github.httpupload.auth;
 
-import io.github.httpupload.auth.TokenProtocol;
+import com.nimbusds.jose.util.Base64URL;
+import com.nimbusds.jwt.SignedJWT;
+import io.github.httpupload.testsupport.ProtocolVectors;
+import io.github.httpupload.testsupport.ProtocolVectors.Row;
+import org.junit.jupiter.api.Named;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 
 import javax.crypto.spec.SecretKeySpec;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * The verified vectors of PROTOCOL.md §4 (Prosody's Bearer JWT) and §5 (Metronome's delete token),
- * and secret rotation: a token by either configured secret verifies, one by any other does not.
+ * The Bearer JWT vector (docs/protocol.md#bearer-tokens) and Metronome's delete vector
+ * (docs/protocol.md#delete-tokens), read from the page itself, and secret rotation: a token by
+ * either configured secret verifies, one by any other does not.
  */
 class ServerTokenVectorsTest {
 
-    private static final SecretKeySpec SECRET = key("secret string");
-
-    /** PROTOCOL.md §4, key {@code secret string}. */
-    private static final String JWT = "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJmaWxlbmFtZSI6InBpY3R1cmUucG5nIiwic2xvdCI6IlJWYktBZ1dQY3JVWUFvZGoiLCJmaWxlc2l6ZSI6NzE2OCwiZmlsZXR5cGUiOiJpbWFnZS9wbmciLCJzdWIiOiJ1c2VyQGV4YW1wbGUuY29tIiwiZXhwaXJlcyI6MTYxMjcxNzk2MCwiaWF0IjoxNjEyMTEzMTYwLCJleHAiOjE2MTIxMTM0NjB9.w1788a-Bwlrs8LlMGPGyyHqaKTDN2XkZ3dQYxwYqFrc";
-    private static final Instant ISSUED = Instant.ofEpochSecond(1612113160);
+    private static final Map<String, String> BEARER = fields(ProtocolVectors.table("Bearer vector", 3));
+    private static final String JWT = BEARER.get("token");
+    private static final SecretKeySpec SECRET = key(BEARER.get("secret"));
+    private static final List<Row> CLAIMS = ProtocolVectors.table("Bearer vector claims", 8);
 
     @Test
-    void theProtocolsJwtVectorVerifiesWithAllItsClaims() throws Exception {
-        SlotPath path = SlotPath.parse("RVbKAgWPcrUYAodj/picture.png");
+    void theVectorsHeaderAndClaimsAreThoseOnThePage() throws Exception {
+        SignedJWT jwt = SignedJWT.parse(JWT);
 
-        VerifiedUpload upload = bearer(SECRET).verify("Bearer " + JWT, path, 7168, ISSUED.plusSeconds(299));
+        assertEquals(BEARER.get("header"), new String(Base64URL.from(JWT.substring(0, JWT.indexOf('.'))).decode(), StandardCharsets.UTF_8));
+        Map<String, Object> payload = jwt.getPayload().toJSONObject();
+        assertEquals(CLAIMS.stream().map(row -> row.get("claim")).collect(Collectors.toSet()), payload.keySet(),
+                "every claim of the vector is on the page, and no other");
+        for (Row row : CLAIMS) {
+            assertEquals(row.get("value"), String.valueOf(payload.get(row.get("claim"))), row.toString());
+        }
+    }
 
-        assertEquals(path, upload.path());
-        assertEquals(7168, upload.contentLength());
-        assertEquals("image/png", upload.contentType());
-        assertEquals(TokenProtocol.BEARER, upload.protocol());
-        assertEquals("user@example.com", upload.uploader());
-        assertEquals(Instant.ofEpochSecond(1612717960), upload.expiresAt());
+    static Stream<Named<Row>> bearerChecks() {
+        return ProtocolVectors.table("Bearer checks", 8).stream()
+                .map(row -> Named.of(row.get("case") + " (docs/protocol.md:" + row.line() + ")", row));
+    }
+
+    /** Prosody's order: signature, expiry, slot, size; the first failure decides. */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("bearerChecks")
+    void theJwtVectorIsCheckedInProsodysOrder(Row row) throws Exception {
+        BearerTokenVerifier verifier = bearer(key(row.get("key")));
+        String authorization = row.get("scheme") + " " + JWT;
+        SlotPath path = SlotPath.parse(row.get("slot path"));
+        long length = row.number("Content-Length");
+        Instant at = Instant.ofEpochSecond(row.number("at"));
+        String refusal = row.optional("refusal");
+
+        if (refusal == null) {
+            VerifiedUpload upload = verifier.verify(authorization, path, length, at);
+            Map<String, String> claims = fields(CLAIMS, "claim", "value");
+            assertEquals(path, upload.path());
+            assertEquals(claims.get("slot") + "/" + claims.get("filename"), upload.path().value());
+            assertEquals(Long.parseLong(claims.get("filesize")), upload.contentLength());
+            assertEquals(claims.get("filetype"), upload.contentType());
+            assertEquals(TokenProtocol.BEARER, upload.protocol());
+            assertEquals(claims.get("sub"), upload.uploader());
+            assertEquals(Instant.ofEpochSecond(Long.parseLong(claims.get("expires"))), upload.expiresAt());
+        } else {
+            BearerTokenVerifier.RefusedException e = assertThrows(BearerTokenVerifier.RefusedException.class,
+                    () -> verifier.verify(authorization, path, length, at), row.toString());
+            assertEquals(BearerTokenVerifier.Refusal.valueOf(refusal), e.refusal(), e.getMessage());
+        }
     }
 
     @Test
-    void theJwtVectorIsCheckedInProsodysOrder() throws Exception {
-        SlotPath path = SlotPath.parse("RVbKAgWPcrUYAodj/picture.png");
-        BearerTokenVerifier verifier = bearer(SECRET);
+    void theDeleteVectorMatches() throws Exception {
+        Row row = ProtocolVectors.table("Delete vector", 1).get(0);
+        byte[] message = HmacTokenVerifier.deleteMessage(SlotPath.parse(row.get("URL path")), row.get("delete secret"));
+        HmacTokenVerifier verifier = new HmacTokenVerifier(key(row.get("secret")));
 
-        assertRefused(BearerTokenVerifier.Refusal.EXPIRED, () -> verifier.verify("Bearer " + JWT, path, 7168, ISSUED.plusSeconds(301)));
-        assertRefused(BearerTokenVerifier.Refusal.WRONG_SLOT,
-                () -> verifier.verify("Bearer " + JWT, SlotPath.parse("OtherSlot/picture.png"), 7168, ISSUED));
-        assertRefused(BearerTokenVerifier.Refusal.WRONG_SLOT,
-                () -> verifier.verify("Bearer " + JWT, SlotPath.parse("RVbKAgWPcrUYAodj/other.png"), 7168, ISSUED));
-        assertRefused(BearerTokenVerifier.Refusal.WRONG_SIZE, () -> verifier.verify("Bearer " + JWT, path, 7169, ISSUED));
-        // A wrong signature outranks everything else, even an expired token.
-        assertRefused(BearerTokenVerifier.Refusal.INVALID,
-                () -> bearer(key("secret strinG")).verify("Bearer " + JWT, path, 7168, ISSUED.plusSeconds(301)));
-    }
-
-    @Test
-    void theSchemeNameIsCaseInsensitiveAsRfc7235Says() throws Exception {
-        SlotPath path = SlotPath.parse("RVbKAgWPcrUYAodj/picture.png");
-        assertEquals(7168, bearer(SECRET).verify("bearer " + JWT, path, 7168, ISSUED).contentLength());
-    }
-
-    @Test
-    void theProtocolsDeleteVectorMatches() throws Exception {
-        byte[] message = HmacTokenVerifier.deleteMessage(SlotPath.parse("foo/bar.jpg"), "delete secret");
-
-        assertArrayEquals("foo/bar.jpg\0delete secret".getBytes(StandardCharsets.UTF_8), message);
-        assertEquals("3a69fb226a3d93d2f7bc2c777aafcf407f0e44eb6860686532019235bf7a2293", new HmacTokenVerifier(SECRET).sign(message));
-        assertTrue(new HmacTokenVerifier(SECRET).verify(message, "3a69fb226a3d93d2f7bc2c777aafcf407f0e44eb6860686532019235bf7a2293"));
+        assertArrayEquals(row.get("signed message").getBytes(StandardCharsets.UTF_8), message);
+        assertEquals(row.get("token"), verifier.sign(message));
+        assertTrue(verifier.verify(message, row.get("token")));
+        // Keyed with the shared secret, not the delete secret.
+        assertFalse(new HmacTokenVerifier(key(row.get("delete secret"))).verify(message, row.get("token")));
     }
 
     @Test
@@ -84,8 +109,25 @@ class ServerTokenVectorsTest {
         assertFalse(rotating.verify(message, byOther));
         assertEquals(byNew, rotating.sign(message));
         // The JWT vector was signed with the old secret.
-        SlotPath path = SlotPath.parse("RVbKAgWPcrUYAodj/picture.png");
-        assertEquals(7168, new BearerTokenVerifier(rotating).verify("Bearer " + JWT, path, 7168, ISSUED).contentLength());
+        Row valid = ProtocolVectors.table("Bearer checks").get(0);
+        assertNull(valid.optional("refusal"), "the first Bearer check is the accepted one");
+        assertEquals(valid.number("Content-Length"), new BearerTokenVerifier(rotating)
+                .verify("Bearer " + JWT, SlotPath.parse(valid.get("slot path")), valid.number("Content-Length"),
+                        Instant.ofEpochSecond(valid.number("at"))).contentLength());
+    }
+
+    private static Map<String, String> fields(List<Row> rows) {
+        return fields(rows, "field", "value");
+    }
+
+    private static Map<String, String> fields(List<Row> rows, String keyColumn, String valueColumn) {
+        Map<String, String> fields = new HashMap<>();
+        for (Row row : rows) {
+            if (fields.put(row.get(keyColumn), row.get(valueColumn)) != null) {
+                throw new AssertionError("twice: " + row);
+            }
+        }
+        return fields;
     }
 
     private static BearerTokenVerifier bearer(SecretKeySpec key) {
@@ -94,14 +136,5 @@ class ServerTokenVectorsTest {
 
     private static SecretKeySpec key(String secret) {
         return new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), "HmacSHA256");
-    }
-
-    private interface Verification {
-        void run() throws Exception;
-    }
-
-    private static void assertRefused(BearerTokenVerifier.Refusal expected, Verification verification) {
-        BearerTokenVerifier.RefusedException e = assertThrows(BearerTokenVerifier.RefusedException.class, verification::run);
-        assertEquals(expected, e.refusal(), e.getMessage());
     }
 }

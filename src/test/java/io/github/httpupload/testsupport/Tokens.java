@@ -11,9 +11,9 @@ import java.util.Base64;
 import java.util.HexFormat;
 
 /**
- * Signs slot paths the way an XMPP server does (PROTOCOL.md §3–§5), written independently of the
- * production verifier so that tests do not check the code against itself. Any path can be signed,
- * hostile ones included.
+ * Signs slot paths the way an XMPP server does (docs/protocol.md: query-string, Bearer and DELETE
+ * tokens), written independently of the production verifier so that tests do not check the code
+ * against itself. Any path can be signed, hostile ones included.
  */
 public final class Tokens {
 
@@ -33,7 +33,7 @@ public final class Tokens {
         return HexFormat.of().formatHex(hmac(message.getBytes(StandardCharsets.UTF_8)));
     }
 
-    /** Metronome's delete token (PROTOCOL.md §5). */
+    /** Metronome's delete token (docs/protocol.md#delete-tokens). */
     public String deleteToken(String path, String deleteSecret) {
         return HexFormat.of().formatHex(hmac((path + "\0" + deleteSecret).getBytes(StandardCharsets.UTF_8)));
     }

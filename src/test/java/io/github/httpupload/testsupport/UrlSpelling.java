@@ -2,7 +2,7 @@ package io.github.httpupload.testsupport;
 
 import java.nio.charset.StandardCharsets;
 
-/** The ways real clients spell one slot path in a URL (PROTOCOL.md §2). */
+/** The ways real clients spell one slot path in a URL (docs/protocol.md#decoding). */
 public enum UrlSpelling {
     /** Prosody: every byte but {@code A-Za-z0-9.~_-} escaped, lowercase hex; Conversations sends it unchanged. */
     PROSODY_LOWERCASE("", false),

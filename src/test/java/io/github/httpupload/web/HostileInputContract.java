@@ -1452,7 +1452,7 @@ abstract class HostileInputContract {
         return decoded.chars().noneMatch(c -> c == '\\' || c < 0x20 || c >= 0x7f && c <= 0x9f);
     }
 
-    /** A token over the exact bytes of the Content-Type as sent (PROTOCOL.md §3), where Tokens would UTF-8 encode them. */
+    /** A token over the exact bytes of the Content-Type as sent (docs/protocol.md#the-signed-message), where Tokens would UTF-8 encode them. */
     static String signBytes(TokenProtocol protocol, String path, long length, byte[] contentType) {
         ByteArrayOutputStream message = new ByteArrayOutputStream();
         message.writeBytes(path.getBytes(StandardCharsets.UTF_8));

@@ -41,9 +41,9 @@ import static org.junit.jupiter.params.provider.Arguments.arguments;
 
 /**
  * What each XMPP server needs beyond the query tokens, over real sockets on every container:
- * Prosody's Bearer JWT ({@code mod_http_file_share} external mode, PROTOCOL.md §4), Metronome's
- * DELETE (§5), and a second, older secret accepted during a secret rotation. Each subclass says
- * the container and the storage backend.
+ * Prosody's Bearer JWT ({@code mod_http_file_share} external mode, docs/protocol.md#bearer-tokens),
+ * Metronome's DELETE (docs/protocol.md#delete-tokens), and a second, older secret accepted during a
+ * secret rotation. Each subclass says the container and the storage backend.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 abstract class XmppServersContract {
