@@ -8,6 +8,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Iterator;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -98,6 +99,11 @@ public final class CachingStorage implements Storage {
             }
         });
         return result;
+    }
+
+    @Override
+    public Optional<Totals> liveTotals() {
+        return storage.liveTotals();
     }
 
     @Override
