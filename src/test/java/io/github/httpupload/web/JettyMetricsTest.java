@@ -24,6 +24,11 @@ class JettyMetricsTest extends MetricsContract {
     }
 
     @Override
+    boolean failedStartDestroysTheContext() {
+        return false;
+    }
+
+    @Override
     String contextPath() {
         return "/metrics-jetty";
     }

@@ -57,6 +57,13 @@ abstract class MetricsContract {
     /** What the container answers to {@code ServletContext.getVirtualServerName()}, as the name holds it. */
     abstract String hostKey();
 
+    /**
+     * Whether the container tells the listeners at once when a start fails after them (Tomcat
+     * does); Jetty 12 leaves a failed context's listeners, and with them the MBean and the
+     * sweeper, in place until the context is stopped.
+     */
+    abstract boolean failedStartDestroysTheContext();
+
     /** A context path no other test uses. */
     abstract String contextPath();
 
@@ -189,6 +196,20 @@ abstract class MetricsContract {
             server.close();
         }
         assertEquals(Set.of(), names(context), "the undeployed webapp's bean is still registered");
+    }
+
+    @Test
+    void aStartThatFailsAfterTheListenerLeavesNoBean() throws Exception {
+        String context = contextPath() + "-failed";
+        Map<String, String> noSecret = new HashMap<>(parameters());
+        noSecret.remove(Parameters.SECRET); // the token filter refuses to start, after the listener ran
+        try (TestServer server = start(noSecret, context)) {
+            assertTrue(!server.started(), "started without a secret");
+            if (failedStartDestroysTheContext()) {
+                assertEquals(Set.of(), names(context), "the failed webapp's bean is still registered");
+            }
+        }
+        assertEquals(Set.of(), names(context), "the failed webapp's bean outlived the container");
     }
 
     // ---- helpers ---------------------------------------------------------------------------------

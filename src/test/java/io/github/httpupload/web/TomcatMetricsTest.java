@@ -24,6 +24,11 @@ class TomcatMetricsTest extends MetricsContract {
     }
 
     @Override
+    boolean failedStartDestroysTheContext() {
+        return true;
+    }
+
+    @Override
     String contextPath() {
         return "/metrics-tomcat";
     }
