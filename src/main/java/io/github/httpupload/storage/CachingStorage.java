@@ -8,6 +8,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Iterator;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -104,6 +105,11 @@ public final class CachingStorage implements Storage {
     @Override
     public StorageHealth checkHealth() {
         return storage.checkHealth();
+    }
+
+    @Override
+    public Optional<Totals> liveTotals() {
+        return storage.liveTotals();
     }
 
     @Override

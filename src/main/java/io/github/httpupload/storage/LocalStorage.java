@@ -17,6 +17,7 @@ import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.Optional;
 
 /**
  * Files in a local directory ({@link LocalLayout}). Knows nothing about HTTP.
@@ -262,11 +263,20 @@ public final class LocalStorage implements Storage {
         return quota.stored();
     }
 
-    /** Total size of the stored files, for the quota at start: one stat per file. */
-    private static long countStored(LocalLayout layout) throws IOException {
-        long[] total = {0};
-        ShardWalk.walk(layout.files, (entry, hash, attributes) -> total[0] += attributes.size());
-        return total[0];
+    /** Files and bytes stored now, headers included: the quota's own count, exact without a listing. */
+    @Override
+    public Optional<Totals> liveTotals() {
+        return Optional.of(quota.totals());
+    }
+
+    /** Number and total size of the stored files, for the quota at start: one stat per file. */
+    private static Totals countStored(LocalLayout layout) throws IOException {
+        long[] total = {0, 0};
+        ShardWalk.walk(layout.files, (entry, hash, attributes) -> {
+            total[0]++;
+            total[1] += attributes.size();
+        });
+        return new Totals(total[0], total[1]);
     }
 
     /** Nothing to release: every file is opened and closed per call. */

@@ -2,6 +2,7 @@ package io.github.httpupload.storage;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.util.Optional;
 
 /**
  * Where uploaded files are kept, addressed by their slot path; the only storage type the web layer
@@ -52,8 +53,21 @@ public interface Storage extends AutoCloseable {
      */
     StorageHealth checkHealth();
 
+    /**
+     * How many files and bytes are stored now, when the store keeps that count itself (the local
+     * directory: its quota's count, headers included). Empty when only a listing can tell (S3): then
+     * a sweep's {@link SweepResult#kept()} and {@link SweepResult#keptBytes()} are the latest count.
+     */
+    default Optional<Totals> liveTotals() {
+        return Optional.empty();
+    }
+
     @Override
     void close() throws IOException;
+
+    /** Files and the bytes they take in the store. */
+    record Totals(long files, long bytes) {
+    }
 
     /** What one {@link #sweep} did. */
     record SweepResult(int deleted, long deletedBytes, int tombstonesPurged, int kept, long keptBytes) {

@@ -20,13 +20,16 @@ final class StorageQuota {
     /** The file system of the store: asking it for free space is one statvfs. */
     private final java.nio.file.FileStore volume;
     private long stored;
+    /** How many files {@link #stored} is made of: kept alongside it for the metrics, never limited. */
+    private long storedFiles;
     private long inFlight;
 
-    StorageQuota(long maxStorageSize, long minFreeSpace, java.nio.file.FileStore volume, long stored) {
+    StorageQuota(long maxStorageSize, long minFreeSpace, java.nio.file.FileStore volume, Storage.Totals stored) {
         this.maxStorageSize = maxStorageSize;
         this.minFreeSpace = minFreeSpace;
         this.volume = volume;
-        this.stored = stored;
+        this.stored = stored.bytes();
+        this.storedFiles = stored.files();
     }
 
     /** Reserves {@code bytes} for an upload, or refuses it; {@link #release} must follow. */
@@ -48,16 +51,22 @@ final class StorageQuota {
         inFlight -= bytes;
         if (published) {
             stored += bytes;
+            storedFiles++;
         }
     }
 
     /** A stored file of {@code bytes} was deleted. */
     synchronized void removed(long bytes) {
         stored = Math.max(0, stored - bytes);
+        storedFiles = Math.max(0, storedFiles - 1);
     }
 
     synchronized long stored() {
         return stored;
+    }
+
+    synchronized Storage.Totals totals() {
+        return new Storage.Totals(storedFiles, stored);
     }
 
     /**

@@ -20,12 +20,37 @@ public final class Sweeper implements AutoCloseable {
     private static final long STOP_WAIT_SECONDS = 10;
 
     private final Storage storage;
+    private final Observer observer;
     private final ScheduledExecutorService executor;
     /** The executor's one thread, joined on close: its termination is signalled a moment before the thread ends. */
     private volatile Thread worker;
 
-    private Sweeper(Storage storage, Duration interval) {
+    /**
+     * Told of every sweep's outcome, on the sweeper thread (the web layer's metrics), so that this
+     * package needs nothing from the layers above it. Must be quick and must not throw.
+     */
+    public interface Observer {
+
+        Observer NONE = new Observer() {
+            @Override
+            public void sweepFinished(Storage.SweepResult result, long durationMillis) {
+            }
+
+            @Override
+            public void sweepFailed(long durationMillis) {
+            }
+        };
+
+        /** A sweep ended normally after {@code durationMillis}. */
+        void sweepFinished(Storage.SweepResult result, long durationMillis);
+
+        /** A sweep failed after {@code durationMillis} (not told when it was interrupted by a stop). */
+        void sweepFailed(long durationMillis);
+    }
+
+    private Sweeper(Storage storage, Duration interval, Observer observer) {
         this.storage = storage;
+        this.observer = observer;
         this.executor = Executors.newSingleThreadScheduledExecutor(task -> {
             Thread thread = new Thread(task, THREAD_NAME + " " + storage);
             thread.setDaemon(true); // never keeps a JVM alive on its own
@@ -36,18 +61,25 @@ public final class Sweeper implements AutoCloseable {
     }
 
     public static Sweeper start(Storage storage, Duration interval) {
-        return new Sweeper(storage, interval);
+        return start(storage, interval, Observer.NONE);
+    }
+
+    public static Sweeper start(Storage storage, Duration interval, Observer observer) {
+        return new Sweeper(storage, interval, observer);
     }
 
     private void sweepOnce() {
+        long started = System.nanoTime();
         try {
             Storage.SweepResult result = storage.sweep();
+            observer.sweepFinished(result, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
             Level level = result.deleted() + result.tombstonesPurged() > 0 ? Level.INFO : Level.DEBUG;
             LOG.log(level, "Sweep: deleted {0} expired file(s) ({1} bytes), purged {2} tombstone(s); {3} file(s), {4} bytes stored",
                     result.deleted(), result.deletedBytes(), result.tombstonesPurged(), result.kept(), result.keptBytes());
         } catch (Exception e) {
             // An exception would cancel every later sweep: log it and try again next time.
             if (!Thread.currentThread().isInterrupted()) {
+                observer.sweepFailed(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
                 LOG.log(Level.WARNING, "Sweep failed; trying again at the next interval", e);
             }
         }

@@ -42,7 +42,8 @@ final class DownloadHandler {
         this.clock = clock;
     }
 
-    void serve(HttpServletRequest request, HttpServletResponse response, boolean withBody) throws IOException {
+    /** Answers a GET or HEAD; returns the body bytes sent (or handed to sendfile), for the metrics. */
+    long serve(HttpServletRequest request, HttpServletResponse response, boolean withBody) throws IOException {
         SlotPath path;
         try {
             path = RequestSlotPath.of(request);
@@ -52,17 +53,20 @@ final class DownloadHandler {
             } else {
                 Responses.error(request, response, HttpServletResponse.SC_NOT_FOUND, "Not found", false); // it cannot name a file
             }
-            return;
+            return 0;
         }
         Lookup lookup = storage.open(path);
         switch (lookup.status()) {
-            case FOUND -> serve(request, response, lookup.file().orElseThrow(), withBody);
+            case FOUND -> {
+                return serve(request, response, lookup.file().orElseThrow(), withBody);
+            }
             case GONE -> Responses.error(request, response, HttpServletResponse.SC_GONE, "Gone: the file was deleted", false);
             case ABSENT -> Responses.error(request, response, HttpServletResponse.SC_NOT_FOUND, "Not found", false);
         }
+        return 0;
     }
 
-    private void serve(HttpServletRequest request, HttpServletResponse response, StoredObject file, boolean withBody)
+    private long serve(HttpServletRequest request, HttpServletResponse response, StoredObject file, boolean withBody)
             throws IOException {
         long size = file.size();
         long lastModified = file.storedAt().toEpochMilli();
@@ -73,11 +77,11 @@ final class DownloadHandler {
             case NOT_MODIFIED -> {
                 DownloadHeaders.applyValidators(response, etag, lastModified, file.deleteAt(), clock.instant());
                 response.setStatus(HttpServletResponse.SC_NOT_MODIFIED);
-                return;
+                return 0;
             }
             case PRECONDITION_FAILED -> {
                 Responses.error(request, response, HttpServletResponse.SC_PRECONDITION_FAILED, "Precondition failed", false);
-                return;
+                return 0;
             }
             case PROCEED -> {
             }
@@ -85,7 +89,7 @@ final class DownloadHandler {
 
         String disposition = values.contentDisposition();
         if (withBody && redirected(response, file, disposition)) {
-            return;
+            return 0;
         }
         // Range is defined for GET only (RFC 9110 §14.2); HEAD describes the whole file.
         ByteRange range = withBody && Preconditions.rangeAllowed(request, etag, lastModified)
@@ -93,7 +97,7 @@ final class DownloadHandler {
         if (range == ByteRange.UNSATISFIABLE) {
             response.setHeader("Content-Range", "bytes */" + size);
             Responses.error(request, response, HttpServletResponse.SC_REQUESTED_RANGE_NOT_SATISFIABLE, "Range not satisfiable", false);
-            return;
+            return 0;
         }
         DownloadHeaders.applyValidators(response, etag, lastModified, file.deleteAt(), clock.instant());
         if (range == null) {
@@ -107,11 +111,12 @@ final class DownloadHandler {
         response.setContentLengthLong(range.length());
         DownloadHeaders.applyContentHeaders(response, disposition);
         if (!withBody || range.length() == 0) {
-            return;
+            return 0;
         }
         if (!sendfile(request, response, file, range)) {
             file.writeTo(response.getOutputStream(), range.start(), range.end());
         }
+        return range.length();
     }
 
     /**

@@ -40,6 +40,8 @@ public class HmacAuthFilter extends HttpFilter {
     private final transient Clock clock;
     private transient HmacTokenVerifier verifier;
     private transient BearerTokenVerifier bearerVerifier;
+    /** The webapp's metrics; null where the filter guards another webapp's servlet (no listener): then nothing is counted. */
+    private transient UploadMetrics metrics;
 
     public HmacAuthFilter() {
         this(Clock.systemUTC());
@@ -62,6 +64,7 @@ public class HmacAuthFilter extends HttpFilter {
         LOG.log(Level.INFO, "http-upload-servlet HmacAuthFilter [{0}]: {1}", filterConfig.getFilterName(), config);
         verifier = new HmacTokenVerifier(config.hmacKeys());
         bearerVerifier = new BearerTokenVerifier(verifier);
+        metrics = UploadConfigListener.metricsOf(filterConfig.getServletContext()).orElse(null);
     }
 
     @Override
@@ -198,8 +201,12 @@ public class HmacAuthFilter extends HttpFilter {
         return null;
     }
 
-    private static VerifiedUpload refuse(HttpServletRequest request, HttpServletResponse response, int status, String message)
+    /** Answers a refused PUT and counts it. */
+    private VerifiedUpload refuse(HttpServletRequest request, HttpServletResponse response, int status, String message)
             throws IOException {
+        if (metrics != null) {
+            metrics.uploadRefused(status);
+        }
         Responses.error(request, response, status, message, true);
         return null;
     }

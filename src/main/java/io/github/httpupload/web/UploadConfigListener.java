@@ -10,6 +10,7 @@ import jakarta.servlet.ServletContext;
 import jakarta.servlet.ServletContextEvent;
 import jakarta.servlet.ServletContextListener;
 
+import javax.management.ObjectName;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.time.Clock;
@@ -22,7 +23,8 @@ import java.util.Optional;
  * and closes the storage when the webapp stops. Also checks the servlet's own settings, so that any
  * configuration problem fails the deployment: a listener is the one place where an exception stops
  * the webapp on every container (Tomcat only marks a failing servlet unavailable). The filters need
- * no storage and check their settings themselves.
+ * no storage and check their settings themselves. Also registers the webapp's {@link UploadMetrics}
+ * MBean, shared as {@link UploadMetrics#ATTRIBUTE}, for as long as the webapp runs.
  */
 public final class UploadConfigListener implements ServletContextListener {
 
@@ -32,6 +34,8 @@ public final class UploadConfigListener implements ServletContextListener {
 
     private Storage storage;
     private Sweeper sweeper;
+    private UploadMetrics metrics;
+    private ObjectName metricsName;
 
     @Override
     public void contextInitialized(ServletContextEvent event) {
@@ -42,15 +46,36 @@ public final class UploadConfigListener implements ServletContextListener {
         StorageSettings settings = StorageSettings.from(parameters);
         storage = Storages.open(settings, Clock.systemUTC());
         LOG.log(Level.INFO, "http-upload-servlet storage: {0}", settings);
-        sweeper = Sweeper.start(storage, settings.sweepInterval());
-        context.setAttribute(STORAGE_ATTRIBUTE, storage);
+        metrics = new UploadMetrics(storage);
+        metricsName = UploadMetrics.objectName(context.getVirtualServerName(), context.getContextPath());
+        MetricsRegistration.register(metrics, metricsName);
+        try {
+            sweeper = Sweeper.start(storage, settings.sweepInterval(), metrics);
+            context.setAttribute(UploadMetrics.ATTRIBUTE, metrics);
+            context.setAttribute(STORAGE_ATTRIBUTE, storage);
+        } catch (RuntimeException | Error e) {
+            // Not every container tells a listener that failed to start that its context is destroyed.
+            stop(context);
+            throw e;
+        }
     }
 
     @Override
     public void contextDestroyed(ServletContextEvent event) {
-        event.getServletContext().removeAttribute(STORAGE_ATTRIBUTE);
+        stop(event.getServletContext());
+    }
+
+    /** Undoes whatever of the start happened; safe to call twice. */
+    private void stop(ServletContext context) {
+        context.removeAttribute(STORAGE_ATTRIBUTE);
+        context.removeAttribute(UploadMetrics.ATTRIBUTE);
+        if (metrics != null) {
+            MetricsRegistration.unregister(metrics, metricsName);
+            metrics = null;
+        }
         if (sweeper != null) {
             sweeper.close();
+            sweeper = null;
         }
         if (storage != null) {
             try {
@@ -58,11 +83,17 @@ public final class UploadConfigListener implements ServletContextListener {
             } catch (IOException e) {
                 LOG.log(Level.WARNING, "Closing the storage failed", e);
             }
+            storage = null;
         }
     }
 
     /** The storage the listener opened; empty when the listener is not registered. */
     static Optional<Storage> storageOf(ServletContext context) {
         return context.getAttribute(STORAGE_ATTRIBUTE) instanceof Storage storage ? Optional.of(storage) : Optional.empty();
+    }
+
+    /** The webapp's metrics; empty when the listener is not registered (a filter used in another webapp). */
+    static Optional<UploadMetrics> metricsOf(ServletContext context) {
+        return context.getAttribute(UploadMetrics.ATTRIBUTE) instanceof UploadMetrics m ? Optional.of(m) : Optional.empty();
     }
 }

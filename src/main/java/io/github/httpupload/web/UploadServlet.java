@@ -56,6 +56,7 @@ public class UploadServlet extends HttpServlet {
     private transient DownloadHandler downloads;
     private transient boolean deleteEnabled;
     private transient String allow;
+    private transient UploadMetrics metrics;
 
     @Override
     public void init() throws ServletException {
@@ -82,6 +83,9 @@ public class UploadServlet extends HttpServlet {
             LOG.log(Level.INFO, "http-upload-servlet UploadServlet [{0}]: {1}", getServletName(), settings);
             uploadIdleTimeout = settings.uploadIdleTimeout();
             downloads = new DownloadHandler(storage, Clock.systemUTC());
+            // The listener that opened the storage made the metrics too; counting into a detached
+            // instance spares a null check on every request should a container not share it.
+            metrics = UploadConfigListener.metricsOf(getServletContext()).orElseGet(() -> new UploadMetrics(storage));
             deleteEnabled = settings.deleteEnabled();
             allow = deleteEnabled ? ALLOW_WITH_DELETE : ALLOW;
         } catch (ConfigException e) {
@@ -97,9 +101,11 @@ public class UploadServlet extends HttpServlet {
                     "Service unavailable: the upload service is not set up (see the server log)", true);
             return;
         }
+        boolean get = "GET".equals(request.getMethod());
+        long sent = 0;
         try {
             switch (request.getMethod()) {
-                case "GET" -> downloads.serve(request, response, true);
+                case "GET" -> sent = downloads.serve(request, response, true);
                 case "HEAD" -> downloads.serve(request, response, false);
                 case "PUT" -> upload(request, response);
                 case "DELETE" -> delete(request, response);
@@ -119,19 +125,28 @@ public class UploadServlet extends HttpServlet {
                 LOG.log(Level.DEBUG, "Response to {0} {1} ended early: {2}", request.getMethod(), request.getRequestURI(), e);
                 throw e;
             } else if (e instanceof StorageUnavailableException) {
+                metrics.storageError();
                 LOG.log(Level.WARNING, "Answered {0} {1} with 503: {2}", request.getMethod(), request.getRequestURI(), e.getMessage());
                 response.setHeader("Retry-After", RETRY_AFTER_SECONDS);
                 Responses.error(request, response, HttpServletResponse.SC_SERVICE_UNAVAILABLE,
                         "The storage is unavailable; try again later", true);
             } else {
+                if (e instanceof IOException) { // a RuntimeException is a bug of ours, not the storage's
+                    metrics.storageError();
+                }
                 LOG.log(Level.ERROR, "Failed to answer " + request.getMethod() + " " + request.getRequestURI(), e);
                 Responses.error(request, response, HttpServletResponse.SC_INTERNAL_SERVER_ERROR, "Internal error", true);
+            }
+        } finally {
+            if (get) { // after the catch, so that its 500 or 503 is what is counted
+                metrics.downloadAnswered(response.getStatus(), sent);
             }
         }
     }
 
     private void upload(HttpServletRequest request, HttpServletResponse response) throws IOException {
         if (!(request.getAttribute(VerifiedUpload.ATTRIBUTE) instanceof VerifiedUpload upload)) {
+            metrics.uploadRefused(HttpServletResponse.SC_FORBIDDEN);
             refuseUnverified(request, response, "Upload not authorized");
             return;
         }
@@ -139,28 +154,35 @@ public class UploadServlet extends HttpServlet {
             storage.store(new NewFile(upload.path(), upload.contentLength(), MediaTypes.servable(upload.contentType()),
                     upload.uploader(), upload.expiresAt()), body);
         } catch (AlreadyStoredException e) {
+            metrics.uploadRefused(HttpServletResponse.SC_CONFLICT);
             Responses.error(request, response, HttpServletResponse.SC_CONFLICT, "A file is already stored at this address", true);
             return;
         } catch (FileDeletedException e) {
+            metrics.uploadRefused(HttpServletResponse.SC_GONE);
             Responses.error(request, response, HttpServletResponse.SC_GONE, "The file at this address was deleted", true);
             return;
         } catch (FileTooLargeException e) {
+            metrics.uploadRefused(HttpServletResponse.SC_REQUEST_ENTITY_TOO_LARGE);
             Responses.error(request, response, HttpServletResponse.SC_REQUEST_ENTITY_TOO_LARGE, "File too large: " + e.getMessage(), true);
             return;
         } catch (StorageFullException e) {
+            metrics.uploadRefused(507);
             LOG.log(Level.WARNING, "Refused an upload of {0} bytes to {1}: {2}", upload.contentLength(), upload.path(), e.getMessage());
             Responses.error(request, response, 507, "Insufficient storage", true);
             return;
         } catch (IncompleteUploadException e) {
             if (e.getCause() instanceof SlowUploadGuard.UploadTooSlowException slow) {
+                metrics.uploadTimedOut();
                 LOG.log(Level.WARNING, "Ended a too slow upload to {0}: {1}", upload.path(), slow.getMessage());
                 Responses.error(request, response, HttpServletResponse.SC_REQUEST_TIMEOUT, "Upload too slow: " + slow.getMessage(), true);
             } else {
+                metrics.uploadAborted();
                 LOG.log(Level.DEBUG, "Upload to {0} failed: {1}", upload.path(), e.getMessage());
                 Responses.error(request, response, HttpServletResponse.SC_BAD_REQUEST, "Upload incomplete: " + e.getMessage(), true);
             }
             return;
         }
+        metrics.uploadStored(upload.contentLength());
         response.setStatus(HttpServletResponse.SC_CREATED);
         response.setContentLength(0);
     }

@@ -72,7 +72,7 @@ class StorageQuotaTest {
     void aFailureIsExplainedByAFullDiskExactlyWhenLessThanTheBytesAreLeft() throws Exception {
         Path small = smallDisk();
         java.nio.file.FileStore volume = Files.getFileStore(small);
-        StorageQuota quota = new StorageQuota(StorageSettings.UNLIMITED, 0, volume, 0);
+        StorageQuota quota = new StorageQuota(StorageSettings.UNLIMITED, 0, volume, new Storage.Totals(0, 0));
         long roomy = volume.getUsableSpace();
         assertTrue(roomy > 1024 * 1024, "a fresh 2 MiB disk: " + roomy);
 
@@ -88,7 +88,7 @@ class StorageQuotaTest {
 
     @Test
     void onAHugeDiskNoSmallWriteFailureIsExplainedBySpace() throws IOException {
-        StorageQuota quota = new StorageQuota(StorageSettings.UNLIMITED, 0, Files.getFileStore(root), 0);
+        StorageQuota quota = new StorageQuota(StorageSettings.UNLIMITED, 0, Files.getFileStore(root), new Storage.Totals(0, 0));
 
         assertFalse(quota.explainsFailure(1));
         assertFalse(quota.explainsFailure(1024 * 1024));

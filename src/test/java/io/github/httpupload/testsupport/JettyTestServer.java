@@ -48,6 +48,17 @@ public final class JettyTestServer implements TestServer {
 
     /** With {@code h2c}, the connector also speaks cleartext HTTP/2: by {@code Upgrade: h2c} and by prior knowledge. */
     public static JettyTestServer start(Map<String, String> contextParameters, boolean withFilter, boolean h2c) throws Exception {
+        return start(contextParameters, withFilter, h2c, CONTEXT);
+    }
+
+    /** The webapp under {@code contextPath} instead of {@value #CONTEXT} ("" for the root context). */
+    public static JettyTestServer start(Map<String, String> contextParameters, boolean withFilter, String contextPath)
+            throws Exception {
+        return start(contextParameters, withFilter, false, contextPath);
+    }
+
+    private static JettyTestServer start(Map<String, String> contextParameters, boolean withFilter, boolean h2c,
+                                         String contextPath) throws Exception {
         Server server = new Server();
         HttpConfiguration http = httpConfiguration();
         // HTTP/1.1 stays the default protocol; next to it, h2c takes over upgrades and the HTTP/2 preface.
@@ -58,7 +69,7 @@ public final class JettyTestServer implements TestServer {
         connector.setPort(0);
         server.addConnector(connector);
 
-        ServletContextHandler context = new ServletContextHandler(CONTEXT);
+        ServletContextHandler context = new ServletContextHandler(contextPath.isEmpty() ? "/" : contextPath);
         context.getServletHandler().setDecodeAmbiguousURIs(true);
         contextParameters.forEach(context::setInitParameter);
         context.addEventListener(new UploadConfigListener());

@@ -6,6 +6,8 @@ import io.github.httpupload.web.UploadConfigListener;
 import io.github.httpupload.web.UploadCorsFilter;
 import io.github.httpupload.web.UploadServlet;
 import org.apache.catalina.Context;
+import org.apache.catalina.Lifecycle;
+import org.apache.catalina.LifecycleEvent;
 import org.apache.catalina.LifecycleState;
 import org.apache.catalina.Wrapper;
 import org.apache.catalina.connector.Connector;
@@ -32,15 +34,17 @@ public final class TomcatTestServer implements TestServer {
     private final Connector connector;
     private final Map<String, String> contextParameters;
     private final boolean withFilter;
+    private final String contextPath;
 
     private final String startLog;
 
     private final Path base;
 
     private TomcatTestServer(Path base, Tomcat tomcat, Context context, Connector connector, String startLog,
-                             Map<String, String> contextParameters, boolean withFilter) {
+                             Map<String, String> contextParameters, boolean withFilter, String contextPath) {
         this.contextParameters = Map.copyOf(contextParameters);
         this.withFilter = withFilter;
+        this.contextPath = contextPath;
         this.base = base;
         this.tomcat = tomcat;
         this.context = context;
@@ -65,8 +69,19 @@ public final class TomcatTestServer implements TestServer {
         return start(contextParameters, withFilter, 0, h2c);
     }
 
+    /** The webapp under {@code contextPath} instead of {@value #CONTEXT} ("" for the root context). */
+    public static TomcatTestServer start(Map<String, String> contextParameters, boolean withFilter, String contextPath)
+            throws Exception {
+        return start(contextParameters, withFilter, 0, false, contextPath);
+    }
+
     private static TomcatTestServer start(Map<String, String> contextParameters, boolean withFilter, int port,
                                           boolean h2c) throws Exception {
+        return start(contextParameters, withFilter, port, h2c, CONTEXT);
+    }
+
+    private static TomcatTestServer start(Map<String, String> contextParameters, boolean withFilter, int port,
+                                          boolean h2c, String contextPath) throws Exception {
         Path base = Files.createTempDirectory("tomcat");
         Tomcat tomcat = embedded(base, port);
         Connector connector = tomcat.getConnector();
@@ -75,9 +90,9 @@ public final class TomcatTestServer implements TestServer {
         }
         // Tomcat reports a refused configuration only in its log, so the start is logged to memory too.
         try (LogCapture log = new LogCapture(java.util.logging.Level.INFO)) {
-            Context context = addUploadContext(tomcat, base, contextParameters, withFilter);
+            Context context = addUploadContext(tomcat, base, contextParameters, withFilter, contextPath);
             tomcat.start();
-            return new TomcatTestServer(base, tomcat, context, connector, log.text(), contextParameters, withFilter);
+            return new TomcatTestServer(base, tomcat, context, connector, log.text(), contextParameters, withFilter, contextPath);
         }
     }
 
@@ -86,27 +101,39 @@ public final class TomcatTestServer implements TestServer {
      * running host starts a child the moment it is added.
      */
     private static Context addUploadContext(Tomcat tomcat, Path base, Map<String, String> contextParameters,
-                                            boolean withFilter) throws IOException {
+                                            boolean withFilter, String contextPath) throws IOException {
         StandardContext context = new StandardContext();
-        context.setName(CONTEXT);
-        context.setPath(CONTEXT);
+        context.setName(contextPath);
+        context.setPath(contextPath);
         context.setDocBase(Files.createDirectories(base.resolve("docroot")).toString());
         context.addLifecycleListener(new Tomcat.FixContextListener());
+        context.addLifecycleListener(TomcatTestServer::addWebXmlComponents);
         // Under `mvn exec:java` our classes live in Maven's class loader, not the system one.
         context.setParentClassLoader(TomcatTestServer.class.getClassLoader());
         addContextXmlParameters(context, contextParameters);
-        context.addApplicationListener(UploadConfigListener.class.getName());
-        if (withFilter) {
+        if (withFilter) { // filter definitions outlive a stop; the listener and the servlet do not
             addFilter(context, UploadCorsFilter.class);
             addFilter(context, HmacAuthFilter.class);
         }
+        tomcat.getHost().addChild(context);
+        return context;
+    }
+
+    /**
+     * The listener and the servlet, added at every start as ContextConfig adds web.xml's: a stop
+     * clears them (StandardContext.resetContext), so that {@link Context#reload()} works too.
+     */
+    private static void addWebXmlComponents(LifecycleEvent event) {
+        if (!Lifecycle.CONFIGURE_START_EVENT.equals(event.getType())) {
+            return;
+        }
+        Context context = (Context) event.getLifecycle();
+        context.addApplicationListener(UploadConfigListener.class.getName());
         Wrapper servlet = Tomcat.addServlet(context, "UploadServlet", UploadServlet.class.getName());
         servlet.setLoadOnStartup(1);
         context.addServletMappingDecoded("/*", "UploadServlet");
         Tomcat.addServlet(context, "HealthServlet", HealthServlet.class.getName());
         context.addServletMappingDecoded("/healthz", "HealthServlet");
-        tomcat.getHost().addChild(context);
-        return context;
     }
 
     /** A Tomcat with its base in {@code base} and one connector on 127.0.0.1 ({@code port} 0: any free port). */
@@ -163,15 +190,16 @@ public final class TomcatTestServer implements TestServer {
         return startLog;
     }
 
-    /**
-     * Undeploys the webapp and deploys a new one with the same configuration, as a redeploy does.
-     * (Not {@code Context.reload()}: on a context built in code, Tomcat 10.1.49 then ran neither the
-     * listener nor the load-on-startup servlet; a WAR's context is rebuilt from web.xml instead.)
-     */
+    /** Undeploys the webapp and deploys a new one with the same configuration, as a redeploy does. */
     @Override
     public void restart() throws Exception {
         tomcat.getHost().removeChild(context);
-        context = addUploadContext(tomcat, base, contextParameters, withFilter);
+        context = addUploadContext(tomcat, base, contextParameters, withFilter, contextPath);
+    }
+
+    /** {@link Context#reload()}: what the manager's Reload button and {@code reloadable="true"} do. */
+    public void reload() {
+        context.reload();
     }
 
     @Override
