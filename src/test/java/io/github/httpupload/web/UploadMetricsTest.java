@@ -4,6 +4,7 @@ import io.github.httpupload.auth.SlotPath;
 import io.github.httpupload.storage.Lookup;
 import io.github.httpupload.storage.NewFile;
 import io.github.httpupload.storage.Storage;
+import io.github.httpupload.storage.StorageHealth;
 import org.junit.jupiter.api.Test;
 
 import javax.management.MBeanServer;
@@ -117,6 +118,11 @@ class UploadMetricsTest {
 
         @Override
         public SweepResult sweep() {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public StorageHealth checkHealth() {
             throw new UnsupportedOperationException();
         }
 
