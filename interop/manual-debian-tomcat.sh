@@ -88,7 +88,7 @@ rm -rf "$CATALINA_BASE/conf/Catalina/localhost"/* "$CATALINA_BASE/conf/policy.d"
 sed -i '/org\.apache\.catalina\.security\.SecurityListener/d' "$CATALINA_BASE/conf/server.xml"
 # 2. The one active HTTP connector: loopback, free port, and continueResponseTiming="onRead" so
 #    Tomcat sends "100 Continue" only when the servlet reads the body, i.e. after the token was
-#    checked (docs/http.md#100-continue): a refused upload is never transferred.
+#    checked (docs/deploying.md#connector): a refused upload is never transferred.
 sed -i "s|<Connector port=\"8080\" protocol=\"HTTP/1.1\"|<Connector port=\"$HTTP_PORT\" address=\"127.0.0.1\" continueResponseTiming=\"onRead\" protocol=\"HTTP/1.1\"|" \
     "$CATALINA_BASE/conf/server.xml"
 grep -q "port=\"$HTTP_PORT\" address=\"127.0.0.1\" continueResponseTiming=\"onRead\"" "$CATALINA_BASE/conf/server.xml" \

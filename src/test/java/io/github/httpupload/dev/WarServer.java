@@ -52,7 +52,7 @@ public final class WarServer {
 
         Tomcat tomcat = TomcatTestServer.embedded(base, 0);
         // Tomcat sends "100 Continue" only when the servlet reads the body, i.e. after the token
-        // was checked: the setting the README recommends (docs/http.md#100-continue).
+        // was checked: the setting the README recommends (docs/deploying.md#connector).
         tomcat.getConnector().setProperty("continueResponseTiming", "onRead");
         // No built-in default web.xml: its JSP servlet needs Jasper, which is not on this classpath
         // (a SEVERE at every start); the WAR maps /* itself, so the default servlet is not needed either.
