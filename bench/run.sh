@@ -822,6 +822,7 @@ NGX_WORKERS=$(pgrep -P "$NGX_PID" | wc -l)
         "$(dpkg-query -W -f='${Version}' nginx)" "$NGX_WORKERS"
     printf 'Tomcat\t%s (Debian tomcat10), NIO connector, sendfile default (on), maxKeepAliveRequests -1, no access log; JVM %s; %s\n' \
         "$(dpkg-query -W -f='${Version}' tomcat10)" "$(sed -n 's/.*JVM Version: *//p' "$CATALINA_BASE/logs/catalina.out" | head -1)" "$JVM_OPTS"
+    [ -n "$CONNECTOR_ATTRS" ] && printf 'connector\textra attributes of the Tomcat connector (CONNECTOR_ATTRS): %s\n' "$CONNECTOR_ATTRS"
     selected base && printf 'base\t"%s": %s (sha256 %s) at /upload-base in the same Tomcat, the settings of /upload, own storage dir\n' \
         "$BASE_LABEL" "$BASE_WAR" "$(sha256sum "$BASE_WAR" | cut -c1-12)"
     selected floor && printf 'floor\t/floor in the same Tomcat: bench/floor/EmptyServlet.java mapped to /* (200, Content-Length: 0, no body); GET 4 KiB only\n'
