@@ -2,19 +2,26 @@ package io.github.httpupload.storage;
 
 import java.lang.System.Logger.Level;
 import java.time.Clock;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * A storage's health, asked of the storage at most once per {@link #MAX_AGE_MILLIS}: a monitor
  * polling {@code /healthz} in a tight loop (or many of them) costs one probe a second, not one per
  * request. One caller at a time probes; while it does, the others answer the last result at once
- * instead of queueing behind a probe that may wait for a store's timeout. Only the very first
- * callers, with no result yet, wait for it. Changes of state are logged with their cause, which the
- * HTTP answer never shows.
+ * instead of queueing behind a probe that may wait for a store's timeout, until the probe has run
+ * for {@link #PROBE_DEADLINE_MILLIS}: from then on they answer "not answering", so a storage that
+ * hangs (a silent S3 endpoint, a hard NFS mount) is not reported healthy for minutes. Only the very
+ * first callers, with no result yet, wait for the probe, and no longer than the deadline. Changes of
+ * state are logged with their cause, which the HTTP answer never shows.
  */
 public final class HealthCheck {
 
     static final long MAX_AGE_MILLIS = 1000;
+    /** How long a probe may run before the storage counts as hanging (well under a balancer's check timeout). */
+    static final long PROBE_DEADLINE_MILLIS = 5000;
+    private static final StorageHealth HANGING = new StorageHealth(StorageHealth.State.NOT_ANSWERING,
+            "a probe has been running for more than " + PROBE_DEADLINE_MILLIS + " ms");
     private static final System.Logger LOG = System.getLogger(HealthCheck.class.getName());
 
     /** A probe's result and when the probe started (by {@link #clock}). */
@@ -25,6 +32,9 @@ public final class HealthCheck {
     private final Clock clock;
     private final ReentrantLock probing = new ReentrantLock();
     private volatile Checked last;
+    /** When the running probe started (by {@link #clock}); meaningless while none runs. */
+    private volatile long probeStartedAt;
+    private volatile boolean hangLogged;
 
     public HealthCheck(Storage storage, Clock clock) {
         this.storage = storage;
@@ -36,11 +46,10 @@ public final class HealthCheck {
         if (fresh(checked)) {
             return checked.health();
         }
-        if (checked != null && !probing.tryLock()) {
-            return checked.health(); // another caller is probing: its answer is at most moments away
-        }
-        if (checked == null) {
-            probing.lock();
+        if (!acquire(checked)) {
+            // another caller is probing: its answer stands in for the last one until the deadline
+            return checked != null && clock.millis() - probeStartedAt < PROBE_DEADLINE_MILLIS
+                    ? checked.health() : hanging();
         }
         try {
             checked = last;
@@ -48,6 +57,8 @@ public final class HealthCheck {
                 return checked.health(); // probed by the caller this one waited for
             }
             long startedAt = clock.millis();
+            probeStartedAt = startedAt;
+            hangLogged = false;
             StorageHealth health = storage.checkHealth();
             logChange(checked, health);
             last = new Checked(health, startedAt);
@@ -55,6 +66,27 @@ public final class HealthCheck {
         } finally {
             probing.unlock();
         }
+    }
+
+    /** The probe lock: at once when there is a last result to fall back on, else within the deadline. */
+    private boolean acquire(Checked checked) {
+        if (checked != null) {
+            return probing.tryLock();
+        }
+        try {
+            return probing.tryLock(PROBE_DEADLINE_MILLIS, TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    private StorageHealth hanging() {
+        if (!hangLogged) {
+            hangLogged = true;
+            LOG.log(Level.WARNING, "Health check: {0} ({1}): {2}", HANGING.reason(), storage, HANGING.detail());
+        }
+        return HANGING;
     }
 
     /** Younger than {@link #MAX_AGE_MILLIS}; a clock set back makes a result stale, never fresh for longer. */

@@ -17,7 +17,9 @@ public record StorageHealth(State state, String detail) {
         /** The object store did not answer (connection refused, timed out, unknown host). */
         UNREACHABLE("storage unreachable"),
         /** The object store answered with an error (5xx, a refused credential, no such bucket). */
-        FAILING("storage failing");
+        FAILING("storage failing"),
+        /** A probe has been running longer than {@link HealthCheck#PROBE_DEADLINE_MILLIS}: the storage hangs. */
+        NOT_ANSWERING("storage not answering");
 
         private final String reason;
 

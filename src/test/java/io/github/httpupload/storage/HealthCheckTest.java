@@ -100,6 +100,35 @@ class HealthCheckTest {
         assertEquals(2, storage.probes.get());
     }
 
+    /** A probe that hangs (a silent store) must not leave the last "ok" standing for minutes. */
+    @Test
+    void aProbeRunningPastTheDeadlineMakesTheOthersAnswerNotAnswering() throws Exception {
+        check.health();
+        clock.advance(Duration.ofSeconds(1));
+        CountDownLatch probing = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        storage.block(probing, release);
+        ExecutorService threads = Executors.newSingleThreadExecutor();
+        try {
+            Future<StorageHealth> prober = threads.submit(check::health);
+            assertTrue(probing.await(10, TimeUnit.SECONDS));
+            clock.advance(Duration.ofMillis(HealthCheck.PROBE_DEADLINE_MILLIS - 1));
+            assertSame(StorageHealth.HEALTHY, check.health(), "within the deadline the last result stands");
+            clock.advance(Duration.ofMillis(1));
+            StorageHealth overdue = check.health();
+            assertEquals(StorageHealth.State.NOT_ANSWERING, overdue.state());
+            assertEquals("storage not answering", overdue.reason());
+            release.countDown();
+            assertSame(StorageHealth.HEALTHY, prober.get(10, TimeUnit.SECONDS));
+            // a result's age counts from its probe's start: after a 5 s probe the next caller probes again
+            assertSame(StorageHealth.HEALTHY, check.health());
+        } finally {
+            release.countDown();
+            threads.shutdownNow();
+        }
+        assertEquals(3, storage.probes.get());
+    }
+
     /** With no result yet there is nothing to answer: the first callers wait for the one probe. */
     @Test
     void concurrentFirstCallersShareOneProbe() throws Exception {
