@@ -64,14 +64,15 @@ public interface UploadMetricsMBean {
     long getBytesSent();
 
     /**
-     * Files stored now. Local directory: exact at every moment (counted at start, then kept by the
-     * store's own uploads and deletions). S3: as of the last sweep's listing; -1 until it ended.
+     * Files stored now. Local directory: counted at start, then kept by this instance's own uploads
+     * and deletions (another instance sharing the directory is seen at the next start). S3: as of
+     * the last sweep's listing; -1 until it ended.
      */
     long getFilesStored();
 
     /**
      * Bytes stored now. Local directory: as the storage quota counts them, so each file's 4 KiB
-     * header page included, exact at every moment. S3: the objects' sizes in the last sweep's
+     * header page included, kept like {@link #getFilesStored()}. S3: the objects' sizes in the last sweep's
      * listing; -1 until it ended.
      */
     long getBytesStored();
