@@ -254,36 +254,26 @@ EOF
     echo "<Context docBase=\"$FLOOR_APP\"/>" > "$CATALINA_BASE/conf/Catalina/localhost/floor.xml"
 fi
 
-# /upload-fsync: our WAR a second time (a copy outside appBase), with its own storage dir and
-# httpupload.fsync=true, so fsync on and off are measured in the same run on the put1m row.
+# A second context of our WAR in the same Tomcat (a copy outside appBase) with its own storage dir.
+war_context() { # war_context NAME WAR STORE FSYNC: the context /NAME
+    mkdir -p "$3"
+    cp "$2" "$WORK/$1.war"
+    cat > "$CATALINA_BASE/conf/Catalina/localhost/$1.xml" <<EOF
+<Context docBase="$WORK/$1.war">
+  <Parameter name="httpupload.secret" value="$SECRET" override="false"/>
+  <Parameter name="httpupload.storageDir" value="$3" override="false"/>
+  <Parameter name="httpupload.fsync" value="$4" override="false"/>
+  <Parameter name="httpupload.maxFileSize" value="1073741824" override="false"/>
+</Context>
+EOF
+}
+# /upload-fsync: our WAR with httpupload.fsync=true, so fsync on and off are measured in the same
+# run on the put1m row.
 FSYNC_STORE=$WORK/storage-fsync
-if selected fsync; then
-    mkdir -p "$FSYNC_STORE"
-    cp "$WAR" "$WORK/upload-fsync.war"
-    cat > "$CATALINA_BASE/conf/Catalina/localhost/upload-fsync.xml" <<EOF
-<Context docBase="$WORK/upload-fsync.war">
-  <Parameter name="httpupload.secret" value="$SECRET" override="false"/>
-  <Parameter name="httpupload.storageDir" value="$FSYNC_STORE" override="false"/>
-  <Parameter name="httpupload.fsync" value="true" override="false"/>
-  <Parameter name="httpupload.maxFileSize" value="1073741824" override="false"/>
-</Context>
-EOF
-fi
-
-# /upload-base: an earlier build of our WAR (BASE_WAR), with /upload's settings and its own storage.
+if selected fsync; then war_context upload-fsync "$WAR" "$FSYNC_STORE" true; fi
+# /upload-base: an earlier build of our WAR (BASE_WAR), with /upload's settings.
 BASE_STORE=$WORK/storage-base
-if selected base; then
-    mkdir -p "$BASE_STORE"
-    cp "$BASE_WAR" "$WORK/upload-base.war"
-    cat > "$CATALINA_BASE/conf/Catalina/localhost/upload-base.xml" <<EOF
-<Context docBase="$WORK/upload-base.war">
-  <Parameter name="httpupload.secret" value="$SECRET" override="false"/>
-  <Parameter name="httpupload.storageDir" value="$BASE_STORE" override="false"/>
-  <Parameter name="httpupload.fsync" value="$FSYNC" override="false"/>
-  <Parameter name="httpupload.maxFileSize" value="1073741824" override="false"/>
-</Context>
-EOF
-fi
+if selected base; then war_context upload-base "$BASE_WAR" "$BASE_STORE" "$FSYNC"; fi
 
 # S3: a private S3Proxy (filesystem-nio2 backend under $WORK/s3, a bucket is a directory) started
 # as the test suite starts it (testsupport/S3ProxyServer.java), but with authorization=none so that
