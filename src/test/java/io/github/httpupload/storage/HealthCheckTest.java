@@ -1,10 +1,9 @@
 package io.github.httpupload.storage;
 
-import io.github.httpupload.auth.SlotPath;
 import io.github.httpupload.testsupport.TestClock;
+import io.github.httpupload.testsupport.UnusedStorage;
 import org.junit.jupiter.api.Test;
 
-import java.io.InputStream;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -154,7 +153,7 @@ class HealthCheckTest {
     }
 
     /** Counts health probes and answers what the test set; can hold a probe until released. Nothing else is called. */
-    private static final class ProbedStorage implements Storage {
+    private static final class ProbedStorage extends UnusedStorage {
 
         final AtomicInteger probes = new AtomicInteger();
         final AtomicReference<StorageHealth> answer = new AtomicReference<>(StorageHealth.HEALTHY);
@@ -179,30 +178,6 @@ class HealthCheckTest {
                 }
             }
             return answer.get();
-        }
-
-        @Override
-        public void store(NewFile file, InputStream body) {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
-        public Lookup open(SlotPath path) {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
-        public boolean delete(SlotPath path) {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
-        public SweepResult sweep() {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
-        public void close() {
         }
     }
 }

@@ -1,15 +1,11 @@
 package io.github.httpupload.web;
 
-import io.github.httpupload.auth.SlotPath;
-import io.github.httpupload.storage.Lookup;
-import io.github.httpupload.storage.NewFile;
 import io.github.httpupload.storage.Storage;
-import io.github.httpupload.storage.StorageHealth;
+import io.github.httpupload.testsupport.UnusedStorage;
 import org.junit.jupiter.api.Test;
 
 import javax.management.MBeanServer;
 import javax.management.ObjectName;
-import java.io.InputStream;
 import java.lang.management.ManagementFactory;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -49,7 +45,7 @@ class UploadMetricsTest {
 
     @Test
     void withoutALiveCountTheTotalsAreTheLastSweepsAndMinusOneBefore() {
-        UploadMetrics metrics = new UploadMetrics(new ListingOnlyStorage());
+        UploadMetrics metrics = new UploadMetrics(new UnusedStorage());
         assertEquals(-1, metrics.getFilesStored());
         assertEquals(-1, metrics.getBytesStored());
         assertEquals(-1, metrics.getLastSweepMillis());
@@ -67,7 +63,7 @@ class UploadMetricsTest {
 
     @Test
     void onlyTheStatusesWithACounterAreCounted() {
-        UploadMetrics metrics = new UploadMetrics(new ListingOnlyStorage());
+        UploadMetrics metrics = new UploadMetrics(new UnusedStorage());
         for (int status : new int[] {400, 401, 403, 405, 409, 410, 411, 413, 500, 507}) {
             metrics.uploadRefused(status);
         }
@@ -81,8 +77,8 @@ class UploadMetricsTest {
     void aSecondRegistrationReplacesTheFirstWhichThenLeavesItBe() throws Exception {
         MBeanServer server = ManagementFactory.getPlatformMBeanServer();
         ObjectName name = UploadMetrics.objectName("unit", "/replace");
-        UploadMetrics first = new UploadMetrics(new ListingOnlyStorage());
-        UploadMetrics second = new UploadMetrics(new ListingOnlyStorage());
+        UploadMetrics first = new UploadMetrics(new UnusedStorage());
+        UploadMetrics second = new UploadMetrics(new UnusedStorage());
         second.uploadStored(5);
         MetricsRegistration.register(first, name);
         MetricsRegistration.register(second, name);
@@ -97,37 +93,5 @@ class UploadMetricsTest {
             MetricsRegistration.unregister(second, name);
         }
         assertFalse(server.isRegistered(name));
-    }
-
-    /** A store that can count only by listing, as S3. */
-    private static final class ListingOnlyStorage implements Storage {
-        @Override
-        public void store(NewFile file, InputStream body) {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
-        public Lookup open(SlotPath path) {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
-        public boolean delete(SlotPath path) {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
-        public SweepResult sweep() {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
-        public StorageHealth checkHealth() {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
-        public void close() {
-        }
     }
 }
