@@ -4,6 +4,7 @@ import io.github.httpupload.auth.TokenProtocol;
 import io.github.httpupload.config.Parameters;
 import io.github.httpupload.testsupport.RawHttp;
 import io.github.httpupload.testsupport.RawHttp.Response;
+import io.github.httpupload.testsupport.S3ProxyServer;
 import io.github.httpupload.testsupport.TempDirs;
 import io.github.httpupload.testsupport.TestServer;
 import io.github.httpupload.testsupport.Tokens;
@@ -210,6 +211,33 @@ abstract class MetricsContract {
             }
         }
         assertEquals(Set.of(), names(context), "the failed webapp's bean outlived the container");
+    }
+
+    /** The one status class the sequence above cannot produce on a directory: a GET the store fails. */
+    @Test
+    void aDownloadTheStoreCannotAnswerCountsAsA5xxAndAStorageError() throws Exception {
+        String context = contextPath() + "-s3";
+        ObjectName name = UploadMetrics.objectName(hostKey(), context);
+        try (S3ProxyServer s3 = S3ProxyServer.start(storage.resolve("s3"));
+             TestServer server = start(Map.of(
+                     Parameters.SECRET, SECRET,
+                     Parameters.STORAGE, "s3",
+                     Parameters.S3_BUCKET, s3.newBucket(),
+                     Parameters.S3_ENDPOINT, s3.endpoint().toString(),
+                     Parameters.S3_ACCESS_KEY_ID, S3ProxyServer.ACCESS_KEY,
+                     Parameters.S3_SECRET_ACCESS_KEY, S3ProxyServer.SECRET_KEY), context)) {
+            assertTrue(server.started(), server.startFailure());
+            assertEquals(404, get(server, context, UUID.randomUUID() + "/absent.txt").status());
+            s3.stop();
+
+            Response down = get(server, context, UUID.randomUUID() + "/unseen.txt");
+
+            assertEquals(503, down.status(), down.text());
+            assertEquals(1L, attribute(name, "Downloads4xx"));
+            assertEquals(1L, attribute(name, "Downloads5xx"));
+            assertEquals(1L, attribute(name, "StorageErrors"));
+            assertEquals(0L, attribute(name, "Downloads2xx"));
+        }
     }
 
     // ---- helpers ---------------------------------------------------------------------------------
