@@ -28,11 +28,21 @@ final class S3Clients {
     }
 
     /**
+     * Attempts per request of the retrying client: more than the idle connections the JDK keeps
+     * per host ({@code http.maxConnections}, 5). When the store has closed every one of them (seen
+     * with racing deletions: all three standard attempts failed "writing request body"), the last
+     * attempt still gets a new connection.
+     */
+    static final int MAX_ATTEMPTS = 6;
+
+    /**
      * A client for requests that can be sent again (no body, or one in memory): the SDK's
-     * standard retries, which also cover a kept-alive connection the store closed meanwhile.
+     * standard retries, {@link #MAX_ATTEMPTS} of them, which also cover kept-alive connections
+     * the store closed meanwhile.
      */
     static S3Client create(S3Settings settings, AwsCredentialsProvider credentials) {
-        return create(settings, credentials, AwsRetryStrategy.standardRetryStrategy(), false);
+        return create(settings, credentials,
+                AwsRetryStrategy.standardRetryStrategy().toBuilder().maxAttempts(MAX_ATTEMPTS).build(), false);
     }
 
     /**
