@@ -1,5 +1,6 @@
 package io.github.httpupload.testsupport;
 
+import io.github.httpupload.config.Parameters;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.core.checksums.RequestChecksumCalculation;
@@ -14,6 +15,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -72,6 +74,16 @@ public final class S3ProxyServer implements AutoCloseable {
         // filesystem-nio2: a bucket is a directory under the base directory
         Files.createDirectories(dir.resolve("data").resolve(name));
         return name;
+    }
+
+    /** The context parameters of a webapp that stores in {@code bucket} of this S3Proxy. */
+    public Map<String, String> contextParameters(String bucket) {
+        return Map.of(
+                Parameters.STORAGE, "s3",
+                Parameters.S3_BUCKET, bucket,
+                Parameters.S3_ENDPOINT, endpoint().toString(),
+                Parameters.S3_ACCESS_KEY_ID, ACCESS_KEY,
+                Parameters.S3_SECRET_ACCESS_KEY, SECRET_KEY);
     }
 
     /** Where filesystem-nio2 keeps the objects (and partial uploads) of {@code bucket}. */

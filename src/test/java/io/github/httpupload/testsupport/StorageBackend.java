@@ -148,12 +148,7 @@ public enum StorageBackend {
 
         @Override
         public Map<String, String> parameters() {
-            return Map.of(
-                    Parameters.STORAGE, "s3",
-                    Parameters.S3_BUCKET, bucket,
-                    Parameters.S3_ENDPOINT, s3.endpoint().toString(),
-                    Parameters.S3_ACCESS_KEY_ID, S3ProxyServer.ACCESS_KEY,
-                    Parameters.S3_SECRET_ACCESS_KEY, S3ProxyServer.SECRET_KEY);
+            return s3.contextParameters(bucket);
         }
 
         @Override

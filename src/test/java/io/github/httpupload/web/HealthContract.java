@@ -18,6 +18,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
@@ -58,13 +59,9 @@ abstract class HealthContract {
         local = container().start(Map.of(Parameters.SECRET, "health secret", Parameters.STORAGE_DIR, storageDir.toString()), true);
         assertTrue(local.started(), local.startFailure());
         s3 = S3ProxyServer.start(sandbox.resolve("s3"));
-        onS3 = container().start(Map.of(
-                Parameters.SECRET, "health secret",
-                Parameters.STORAGE, "s3",
-                Parameters.S3_BUCKET, s3.newBucket(),
-                Parameters.S3_ENDPOINT, s3.endpoint().toString(),
-                Parameters.S3_ACCESS_KEY_ID, S3ProxyServer.ACCESS_KEY,
-                Parameters.S3_SECRET_ACCESS_KEY, S3ProxyServer.SECRET_KEY), true);
+        Map<String, String> onBucket = new HashMap<>(s3.contextParameters(s3.newBucket()));
+        onBucket.put(Parameters.SECRET, "health secret");
+        onS3 = container().start(onBucket, true);
         assertTrue(onS3.started(), onS3.startFailure());
     }
 

@@ -219,13 +219,7 @@ abstract class MetricsContract {
         String context = contextPath() + "-s3";
         ObjectName name = UploadMetrics.objectName(hostKey(), context);
         try (S3ProxyServer s3 = S3ProxyServer.start(storage.resolve("s3"));
-             TestServer server = start(Map.of(
-                     Parameters.SECRET, SECRET,
-                     Parameters.STORAGE, "s3",
-                     Parameters.S3_BUCKET, s3.newBucket(),
-                     Parameters.S3_ENDPOINT, s3.endpoint().toString(),
-                     Parameters.S3_ACCESS_KEY_ID, S3ProxyServer.ACCESS_KEY,
-                     Parameters.S3_SECRET_ACCESS_KEY, S3ProxyServer.SECRET_KEY), context)) {
+             TestServer server = start(withSecret(s3.contextParameters(s3.newBucket())), context)) {
             assertTrue(server.started(), server.startFailure());
             assertEquals(404, get(server, context, UUID.randomUUID() + "/absent.txt").status());
             s3.stop();
@@ -252,6 +246,12 @@ abstract class MetricsContract {
                 // Room for the kept file, p1 and p2 (3 header pages and 35 bytes), not for 600 more bytes.
                 Parameters.MAX_STORAGE_SIZE, Integer.toString(4 * HEADER + 500),
                 Parameters.UPLOAD_IDLE_TIMEOUT, "1");
+    }
+
+    private static Map<String, String> withSecret(Map<String, String> parameters) {
+        Map<String, String> all = new HashMap<>(parameters);
+        all.put(Parameters.SECRET, SECRET);
+        return all;
     }
 
     /** The beans of {@code context}, whatever their host key. */
